@@ -1,0 +1,57 @@
+"""Leefbaar: the resident participation app. create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from flask import Flask
+
+from app.config import INSTANCE_PATH, PROJECT_ROOT, config_class
+from app.features import FEATURES
+
+
+def create_app(config: str | dict[str, Any] | None = None) -> Flask:
+    """Build the app: config, extensions, features, errors, CLI."""
+    overrides = config if isinstance(config, dict) else {}
+    settings = config_class(config if isinstance(config, str) else overrides.get("APP_CONFIG"))
+    settings.prepare()
+
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_PATH),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(settings)
+    app.config.from_prefixed_env()
+    app.config.update(overrides)
+    _configure_logging(app)
+
+    from app import core
+
+    core.init_core(app)
+    for name in FEATURES:
+        importlib.import_module(name).init_feature(app)
+
+    from app.demo import init_demo
+
+    init_demo(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    """Log to stderr with the request id on every line, unless logging is set up already."""
+    from app.core.security import RequestIdFilter
+
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+    )
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)

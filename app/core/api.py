@@ -1,0 +1,94 @@
+"""The flask-smorest Api, its problem-document error schema and cursor pagination."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_smorest import Api
+from marshmallow import Schema, fields, validate
+from sqlalchemy import Select, tuple_
+
+from app.core.errors import RuleViolation
+
+MAX_PAGE_SIZE = 100
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem document, as every API error is answered."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.Dict()
+    request_id = fields.String()
+
+
+class LeefbaarApi(Api):
+    """Api whose errors are problem documents, handled by app.core.errors."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self):
+        """Leave error handling to app.core.errors, which knows HTML from API requests."""
+
+
+class PageQuerySchema(Schema):
+    """Query parameters of every paginated list."""
+
+    class Meta:
+        ordered = True
+
+    cursor = fields.String(load_default=None)
+    limit = fields.Integer(
+        load_default=20,
+        validate=validate.Range(1, MAX_PAGE_SIZE, error=_l("Choose a limit from 1 to 100.")),
+    )
+
+
+def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+    """Return a schema for {"items": [...], "next_cursor": ...} of the given items."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "next_cursor": fields.String(allow_none=True),
+        },
+        name=name,
+    )
+
+
+def _encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps(list(values), separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, size: int) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != size:
+        raise RuleViolation(
+            str(_l("This page link is no longer valid.")),
+            errors={"cursor": [str(_l("Unknown cursor."))]},
+        )
+    return values
+
+
+def paginate(session, query: Select, keys: Sequence, cursor: str | None, limit: int) -> dict:
+    """Return one page of query ordered by the unique key columns, after the cursor."""
+    query = query.order_by(*keys)
+    if cursor:
+        query = query.where(tuple_(*keys) > tuple_(*_decode_cursor(cursor, len(keys))))
+    rows = list(session.scalars(query.limit(limit + 1)))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = _encode_cursor([getattr(last, key.key) for key in keys])
+    return {"items": rows, "next_cursor": next_cursor}

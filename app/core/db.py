@@ -1,0 +1,134 @@
+"""Declarative base, mixins and transaction helpers shared by every feature."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+# Whether the next SQLite transaction on this thread/context must take the write lock up front.
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Store datetimes in UTC and always hand back aware UTC datetimes (SQLite forgets tzinfo)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given; use utcnow() or an aware datetime")
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a stable constraint naming convention for Alembic."""
+
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime},
+    )
+
+
+class TimestampMixin:
+    """Add created_at / updated_at columns maintained by the ORM."""
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record) -> None:
+    """Turn on WAL, foreign keys and a busy timeout; let SQLAlchemy issue BEGIN itself."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # pysqlite's own transaction handling would defer BEGIN; we emit it in _begin_sqlite.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(conn) -> None:
+    """Start SQLite transactions, taking the write lock first when a write is intended."""
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+@contextlib.contextmanager
+def write_intent() -> Iterator[None]:
+    """Make transactions started inside this block take the SQLite write lock immediately.
+
+    With a plain BEGIN, two SQLite writers that both read first deadlock on upgrade and one
+    fails with "database is locked"; BEGIN IMMEDIATE makes the second one wait instead.
+    PostgreSQL is unaffected: there services lock rows with SELECT ... FOR UPDATE.
+    """
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def set_write_intent(value: bool) -> contextvars.Token:
+    """Set the write intent for the current context (used per request); return a reset token."""
+    return _write_intent.set(value)
+
+
+def reset_write_intent(token: contextvars.Token) -> None:
+    """Undo set_write_intent."""
+    _write_intent.reset(token)
+
+
+def on_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run callback after the session's current transaction commits; drop it on rollback."""
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+def commit(session: Session) -> None:
+    """Commit the unit of work, then run the side effects recorded with on_commit."""
+    session.commit()
+    for callback in session.info.pop("after_commit", []):
+        callback()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_commit(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop("after_commit", None)

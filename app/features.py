@@ -1,0 +1,6 @@
+"""The feature packages, in dependency order; each exposes init_feature(app)."""
+
+FEATURES = (
+    "app.accounts",
+    "app.neighbourhoods",
+)
