@@ -1,0 +1,253 @@
+"""Shared fixtures: one migrated database per backend, a fresh app per test, factories."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from app import create_app
+from app.accounts import services as account_services
+from app.accounts.models import Role, User
+from app.core.db import commit
+from app.extensions import db as _db
+from app.neighbourhoods import services as neighbourhood_services
+from app.neighbourhoods.models import Household, Neighbourhood
+
+PASSWORD = "correct horse battery staple"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> str:
+    """Give a freshly migrated database: SQLite always, PostgreSQL when TEST_DATABASE_URL is set."""
+    if request.param == "postgresql":
+        if not TEST_DATABASE_URL:
+            pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+        from app.config import normalize_database_url
+
+        url = normalize_database_url(TEST_DATABASE_URL)
+        _reset_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    app = create_app({"APP_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(directory=str(Path(app.root_path).parent / "migrations"))
+        _db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def make_app(database_url) -> Iterator[Callable[..., Flask]]:
+    """Build apps on the test database with extra settings; tables are emptied afterwards."""
+    apps: list[Flask] = []
+
+    def build(**settings) -> Flask:
+        config = {"APP_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url, **settings}
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            _db.session.remove()
+            _empty_tables()
+            _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app(make_app) -> Iterator[Flask]:
+    """The app under test, with an application context pushed."""
+    application = make_app()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def db(app):
+    """The database handle (Flask-SQLAlchemy) inside the app context."""
+    return _db
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    """A browser-like test client."""
+    return app.test_client()
+
+
+class ApiClient:
+    """Test client for /api/v1 that fetches and sends the CSRF token like the PWA does."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.token: str | None = None
+
+    def csrf(self) -> str:
+        """Fetch (once) the CSRF token bound to this client's session."""
+        if self.token is None:
+            self.token = self.client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
+        return self.token
+
+    def request(self, method: str, path: str, **kwargs):
+        """Send a request; state-changing methods carry the CSRF header."""
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if method in ("POST", "PUT", "PATCH", "DELETE") and kwargs.pop("csrf", True):
+            headers.setdefault("X-CSRFToken", self.csrf())
+        return self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs):
+        return self.request("PATCH", path, **kwargs)
+
+    def put(self, path: str, **kwargs):
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+    def login(self, email: str, password: str = PASSWORD):
+        """Log in through the API; the session changes, so a new token is fetched after."""
+        response = self.post("/auth/login", json={"email": email, "password": password})
+        self.token = None
+        return response
+
+
+@pytest.fixture
+def api(client) -> ApiClient:
+    """An API client for anonymous or logged-in calls."""
+    return ApiClient(client)
+
+
+@pytest.fixture
+def make_api(app) -> Callable[[], ApiClient]:
+    """Make extra independent API clients (other users, other devices)."""
+    return lambda: ApiClient(app.test_client())
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., User]:
+    """Create users: make_user(role="staff", email=..., verified_at=household)."""
+    counter = iter(range(1, 10_000))
+
+    def create(
+        role: str = "resident", *, email: str | None = None, name: str | None = None,
+        password: str = PASSWORD, household: Household | None = None, language: str = "nl",
+    ) -> User:
+        n = next(counter)
+        user = account_services.create_user(
+            db.session, email=email or f"{role}{n}@example.com", password=password,
+            display_name=name or f"{role.title()} {n}", role=Role(role),
+        )
+        user.language = language
+        if household is not None:
+            user.household = household
+            user.home_neighbourhood = household.neighbourhood
+        commit(db.session)
+        return user
+
+    return create
+
+
+@pytest.fixture
+def admin(make_user) -> User:
+    """An administrator."""
+    return make_user("admin", email="admin@example.com")
+
+
+@pytest.fixture
+def make_neighbourhood(db, admin) -> Callable[..., Neighbourhood]:
+    """Create neighbourhoods: make_neighbourhood("Noord", focus=True, focus_reason=...)."""
+
+    def create(name: str = "Korte Akkeren", **fields) -> Neighbourhood:
+        neighbourhood = neighbourhood_services.create_neighbourhood(
+            db.session, admin, {"name": name, **fields}
+        )
+        commit(db.session)
+        return neighbourhood
+
+    return create
+
+
+@pytest.fixture
+def make_household(db, admin, make_neighbourhood) -> Callable[..., Household]:
+    """Create a household (in a new neighbourhood unless one is given)."""
+    counter = iter(range(1, 10_000))
+
+    def create(neighbourhood: Neighbourhood | None = None, **fields) -> Household:
+        neighbourhood = neighbourhood or make_neighbourhood(f"Wijk {next(counter)}")
+        row = {
+            "street": "Lindelaan", "number": next(counter), "addition": "",
+            "postcode": "2806AB", "city": "Gouda", "complex": None, **fields,
+        }
+        [household] = neighbourhood_services.import_households(
+            db.session, admin, neighbourhood, [row]
+        )
+        commit(db.session)
+        return household
+
+    return create
+
+
+@pytest.fixture
+def login(client) -> Callable[[User], None]:
+    """Log a user in on the default test client through the login form."""
+
+    def do_login(user: User, password: str = PASSWORD) -> None:
+        page = client.get("/inloggen")
+        token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page.data)
+        response = client.post(
+            "/inloggen",
+            data={"email": user.email, "password": password, "csrf_token": token.group(1).decode()},
+        )
+        assert response.status_code == 302, response.data
+
+    return do_login
+
+
+def form_token(response) -> str:
+    """Return the CSRF token of the first form on an HTML page."""
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', response.data)
+    assert match, "no CSRF token on the page"
+    return match.group(1).decode()
+
+
+def problem(response, status: int) -> dict:
+    """Assert a problem document with the given status and return it."""
+    assert response.status_code == status, (response.status_code, response.data[:500])
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == status and body["title"] and body["detail"] and body["type"]
+    return body
