@@ -75,6 +75,8 @@ class Config:
     JOBS_IMMEDIATE = False
     JOBS_SQLITE_PATH = str(INSTANCE_PATH / "jobs.db")
 
+    PWA_VERSION_SALT = os.environ.get("PWA_VERSION_SALT", "")  # change to make clients update
+
     API_TITLE = "Leefbaar API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

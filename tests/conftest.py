@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
+import socket
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -9,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
@@ -53,6 +57,20 @@ def database_url(request, tmp_path_factory) -> str:
     return url
 
 
+class IsolatedClient(FlaskClient):
+    """Test client whose every request runs in its own app context, as in production.
+
+    Without this, requests reuse the test's app context and share `g` (Flask-Login's cached
+    user, Flask-Babel's locale) and the test's database session. Pending test data is
+    committed first so the request sees it.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            _db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def make_app(database_url) -> Iterator[Callable[..., Flask]]:
     """Build apps on the test database with extra settings; tables are emptied afterwards."""
@@ -61,6 +79,7 @@ def make_app(database_url) -> Iterator[Callable[..., Flask]]:
     def build(**settings) -> Flask:
         config = {"APP_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url, **settings}
         app = create_app(config)
+        app.test_client_class = IsolatedClient
         apps.append(app)
         return app
 
@@ -251,3 +270,31 @@ def problem(response, status: int) -> dict:
     body = response.get_json()
     assert body["status"] == status and body["title"] and body["detail"] and body["type"]
     return body
+
+
+class MailCollector:
+    """aiosmtpd handler that keeps every delivered message."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[str, int, MailCollector]]:
+    """A real SMTP server on 127.0.0.1; yields (host, port, collector)."""
+    from aiosmtpd.controller import Controller
+
+    collector = MailCollector()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield "127.0.0.1", port, collector
+    finally:
+        controller.stop()

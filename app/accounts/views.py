@@ -134,7 +134,7 @@ def _profile_form(user=None) -> forms.ProfileForm:
     form = forms.ProfileForm(**defaults)
     neighbourhood = neighbourhood_model()
     names = db.session.execute(select(neighbourhood.slug, neighbourhood.name).order_by("name"))
-    form.home_neighbourhood.choices = [("", gettext("No choice")), *names.tuples()]
+    form.home_neighbourhood.choices = [("", gettext("No choice")), *(tuple(row) for row in names)]
     return form
 
 

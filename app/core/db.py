@@ -10,7 +10,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    registry,
+    scoped_session,
+)
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -118,6 +125,10 @@ def reset_write_intent(token: contextvars.Token) -> None:
 
 def on_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run callback after the session's current transaction commits; drop it on rollback."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before any SQL still ends a transaction and drops it
     session.info.setdefault("after_commit", []).append(callback)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -44,7 +45,9 @@ def init_jobs(app: Flask) -> None:
     if redis_url:
         huey.storage = RedisStorage(huey.name, url=redis_url)
     else:
-        huey.storage = SqliteStorage(huey.name, filename=app.config["JOBS_SQLITE_PATH"])
+        path = Path(app.config["JOBS_SQLITE_PATH"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        huey.storage = SqliteStorage(huey.name, filename=str(path))
 
 
 @click.group("jobs")

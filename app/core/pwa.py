@@ -31,6 +31,7 @@ def shell_version() -> str:
         digest.update(static_version(name).encode())
     worker = Path(current_app.template_folder) / "pwa" / "sw.js"
     digest.update(worker.read_bytes())
+    digest.update(current_app.config["PWA_VERSION_SALT"].encode())
     return digest.hexdigest()[:12]
 
 

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.accounts.auth import require_staff
+from app.accounts.auth import require_staff, staff_required
 from app.accounts.schemas import MeSchema
 from app.core.api import PageQuerySchema, page_schema, paginate
 from app.core.db import commit
@@ -59,6 +59,7 @@ def get_neighbourhood(slug):
 
 
 @blp.post("/neighbourhoods")
+@staff_required  # before the body is parsed: outsiders learn nothing from validation errors
 @blp.arguments(schemas.NeighbourhoodCreateSchema)
 @blp.response(201, schemas.NeighbourhoodSchema)
 def create_neighbourhood(data):
@@ -69,6 +70,7 @@ def create_neighbourhood(data):
 
 
 @blp.patch("/neighbourhoods/<slug>")
+@staff_required
 @blp.arguments(schemas.NeighbourhoodUpdateSchema)
 @blp.response(200, schemas.NeighbourhoodSchema)
 def update_neighbourhood(changes, slug):

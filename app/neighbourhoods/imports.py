@@ -52,7 +52,15 @@ def rows_from_csv(raw: bytes) -> list[dict[str, Any]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # newline="" lets csv see \r, \n and \r\n line ends (old Mac exports use \r only).
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        return _read_rows(reader)
+    except csv.Error:  # e.g. a stray quote or a field over the csv module's size limit
+        raise RuleViolation(gettext("This file is not a CSV text file.")) from None
+
+
+def _read_rows(reader) -> list[dict[str, Any]]:
     header = next(reader, None)
     columns = [COLUMN_ALIASES.get(name.strip().lower()) for name in header or []]
     if not header or not {"street", "number", "postcode", "city"} <= set(columns):

@@ -24,6 +24,7 @@ from app.neighbourhoods.permissions import check_can_create, check_can_manage
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read off a letter
 CODE_LENGTH = 8
+SLUG_BASE_LENGTH = 70  # the column holds 80: room for a "-2" … suffix
 NEIGHBOURHOOD_FIELDS = ("name", "description", "boundary", "focus", "focus_reason")
 
 
@@ -59,7 +60,7 @@ def _name_taken(session: Session, name: str, exclude_id: int | None = None) -> N
 
 
 def _unique_slug(session: Session, name: str) -> str:
-    base = slugify(name)
+    base = slugify(name)[:SLUG_BASE_LENGTH].rstrip("-")  # NFKD may lengthen ("ﬃ" → "ffi")
     taken = set(
         session.scalars(select(Neighbourhood.slug).where(Neighbourhood.slug.like(f"{base}%")))
     )
@@ -125,7 +126,7 @@ def _duplicate_errors(session: Session, rows: list[dict[str, Any]]) -> dict[int,
         query = select(Household.postcode, Household.number, Household.addition).where(
             tuple_(Household.postcode, Household.number, Household.addition).in_(batch)
         )
-        existing.update(session.execute(query).tuples())
+        existing.update(tuple(row) for row in session.execute(query))
     for index, row in enumerate(rows):
         if _address_key(row) in existing:
             errors[index] = {"address": [gettext("This address is already registered.")]}

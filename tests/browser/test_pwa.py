@@ -1,0 +1,87 @@
+"""The app installs, works offline, updates with a prompt and passes axe."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _open(context, url):
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def _wait_for_control(page):
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def test_chromium_reports_no_installability_errors(browser_context, live_server):
+    page = _open(browser_context, live_server + "/")
+    page.evaluate("navigator.serviceWorker.ready")
+    cdp = browser_context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert not manifest.get("errors"), manifest.get("errors")
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert errors == []
+
+
+def test_page_is_controlled_by_the_worker_after_one_reload(browser_context, live_server):
+    page = _open(browser_context, live_server + "/")
+    _wait_for_control(page)
+    assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
+
+
+def test_home_page_opens_offline(browser_context, live_server):
+    page = _open(browser_context, live_server + "/")
+    _wait_for_control(page)
+    page.goto(live_server + "/")  # stored while controlled
+    browser_context.set_offline(True)
+    page.goto(live_server + "/")
+    assert page.locator("h1").first.is_visible()
+    assert page.locator(".bottom-nav").is_visible()
+    assert not page.locator("#offline-banner").is_hidden()
+
+
+def test_unvisited_page_shows_the_offline_page(browser_context, live_server):
+    page = _open(browser_context, live_server + "/")
+    _wait_for_control(page)
+    browser_context.set_offline(True)
+    page.goto(live_server + "/wijken/korte-akkeren")
+    assert page.locator("h1").inner_text() in ("Je bent offline", "You are offline")
+
+
+def test_new_version_shows_a_prompt_and_reloads(browser_context, live_server, live_app):
+    page = _open(browser_context, live_server + "/")
+    _wait_for_control(page)
+    old = page.evaluate("navigator.serviceWorker.controller.scriptURL")
+    live_app.config["PWA_VERSION_SALT"] = "next-release"
+    try:
+        page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+        page.wait_for_selector("#update-banner:not([hidden])", timeout=15_000)
+        with page.expect_navigation():
+            page.click("#update-button")
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        assert page.evaluate("navigator.serviceWorker.controller.scriptURL") == old
+        assert page.locator("#update-banner").is_hidden()
+    finally:
+        live_app.config["PWA_VERSION_SALT"] = ""
+
+
+@pytest.mark.parametrize("path", ["/", "/inloggen", "/registreren", "/wijken", "/offline"])
+def test_axe_finds_no_violations(browser_context, live_server, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = _open(browser_context, live_server + path)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_pages_fit_a_320px_screen(browser_context, live_server):
+    page = _open(browser_context, live_server + "/")
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/", "/inloggen", "/registreren", "/wijken"):
+        page.goto(live_server + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
