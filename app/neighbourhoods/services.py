@@ -109,14 +109,16 @@ def _address_key(row: dict[str, Any]) -> tuple[str, int, str]:
     return (row["postcode"], row["number"], row["addition"])
 
 
-def _duplicate_errors(session: Session, rows: list[dict[str, Any]]) -> dict[int, Any]:
+def _duplicate_errors(
+    session: Session, rows: list[dict[str, Any]], first_row: int
+) -> dict[int, Any]:
     errors: dict[int, Any] = {}
     seen: dict[tuple, int] = {}
     for index, row in enumerate(rows):
         key = _address_key(row)
         if key in seen:
             errors[index] = {
-                "address": [gettext("This address is also in row %(n)d.", n=seen[key] + 1)]
+                "address": [gettext("This address is also in row %(n)d.", n=seen[key] + first_row)]
             }
         seen.setdefault(key, index)
     keys = list(seen)
@@ -144,11 +146,18 @@ def _complexes_by_name(
 
 
 def import_households(
-    session: Session, actor: User, neighbourhood: Neighbourhood, rows: list[dict[str, Any]]
+    session: Session,
+    actor: User,
+    neighbourhood: Neighbourhood,
+    rows: list[dict[str, Any]],
+    first_row: int = 1,
 ) -> list[Household]:
-    """Add homes to a neighbourhood: all of them, or none when any row is refused."""
+    """Add homes to a neighbourhood: all of them, or none when any row is refused.
+
+    Messages name other rows counting from first_row (2 when line 1 of a file is its header).
+    """
     check_can_manage(session, actor, neighbourhood)
-    errors = _duplicate_errors(session, rows)
+    errors = _duplicate_errors(session, rows, first_row)
     if errors:
         raise RuleViolation(
             gettext("%(n)d rows could not be imported. Nothing was added.", n=len(errors)),

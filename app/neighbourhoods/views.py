@@ -20,6 +20,7 @@ from app.neighbourhoods.models import Household, Neighbourhood
 from app.neighbourhoods.permissions import check_can_manage, manageable
 
 blueprint = Blueprint("neighbourhoods", __name__)
+FIRST_DATA_LINE = 2  # line 1 of an uploaded file names the columns
 
 
 @blueprint.get("/wijken")
@@ -77,7 +78,7 @@ def manage_index():
     neighbourhoods = list(db.session.scalars(query))
     return render_template(
         "neighbourhoods/manage_index.html", form=form, neighbourhoods=neighbourhoods
-    )
+    ), 422 if form.errors else 200
 
 
 def _manage_page(neighbourhood: Neighbourhood, form=None, import_form=None, status: int = 200):
@@ -123,8 +124,9 @@ def import_households(slug: str):
     form = forms.ImportForm()
     if form.validate_on_submit():
         try:
+            rows = household_rows(request)
             added = services.import_households(
-                db.session, current_user, neighbourhood, household_rows(request)
+                db.session, current_user, neighbourhood, rows, first_row=FIRST_DATA_LINE
             )
             commit(db.session)
             flash(gettext("%(n)d addresses added.", n=len(added)))
@@ -132,7 +134,10 @@ def import_households(slug: str):
         except DomainError as error:
             db.session.rollback()
             return render_template(
-                "neighbourhoods/import_errors.html", neighbourhood=neighbourhood, error=error
+                "neighbourhoods/import_errors.html",
+                neighbourhood=neighbourhood,
+                error=error,
+                first_line=FIRST_DATA_LINE,
             ), error.status
     return _manage_page(neighbourhood, import_form=form, status=422)
 

@@ -79,14 +79,19 @@ def reset_token(message: EmailMessage) -> str:
 
 
 def dutch(message: str, **variables) -> str:
-    """Return the Dutch translation of a message, HTML-escaped; fail if it is not translated."""
+    """Return the Dutch translation of a message; fail if it is not translated."""
     with force_locale("nl"):
         translated = gettext(message, **variables)
     assert translated != english(message, **variables), f"no Dutch for {message!r}"
-    return str(escape(translated))
+    return translated
 
 
 def english(message: str, **variables) -> str:
-    """Return a message in English (the source language), HTML-escaped."""
+    """Return a message in English (the source language)."""
     with force_locale("en"):
-        return str(escape(gettext(message, **variables)))
+        return gettext(message, **variables)
+
+
+def shows(response, text: str) -> bool:
+    """Tell whether an HTML page shows this text."""
+    return str(escape(text)).encode() in response.data
