@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import INSTANCE_PATH, PROJECT_ROOT, config_class
 from app.features import FEATURES
@@ -28,6 +29,9 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env()
     app.config.update(overrides)
     _configure_logging(app)
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:  # client addresses and https come from the reverse proxy's X-Forwarded-* headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from app import core
 

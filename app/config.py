@@ -35,6 +35,7 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 
+    TRUSTED_PROXIES = 0  # reverse proxies in front that set X-Forwarded-For/-Proto/-Host
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     MAX_JSON_BYTES = 256 * 1024
 
@@ -129,13 +130,15 @@ class ProductionConfig(Config):
     @classmethod
     def prepare(cls) -> None:
         """Check that the secrets production needs are present."""
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        required = ("SECRET_KEY", "DATABASE_URL", "BASE_URL")
+        missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise ConfigurationError(
                 f"Production needs these environment variables: {', '.join(missing)}"
             )
         cls.SECRET_KEY = os.environ["SECRET_KEY"]
         cls.SQLALCHEMY_DATABASE_URI = normalize_database_url(os.environ["DATABASE_URL"])
+        cls.BASE_URL = os.environ["BASE_URL"]
 
 
 CONFIGS = {

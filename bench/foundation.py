@@ -81,11 +81,20 @@ def _register_concurrently(port: int) -> tuple[int, int, float]:
         response = connection.getresponse()
         cookie = response.getheader("Set-Cookie").split(";")[0]
         token = json.loads(response.read())["csrf_token"]
-        body = json.dumps({"email": f"bench{n}@example.com", "password": "a long bench password",
-                           "display_name": f"Bench {n}"})
+        body = json.dumps(
+            {
+                "email": f"bench{n}@example.com",
+                "password": "a long bench password",
+                "display_name": f"Bench {n}",
+            }
+        )
         barrier.wait()
-        connection.request("POST", "/api/v1/auth/register", body=body, headers={
-            "Content-Type": "application/json", "X-CSRFToken": token, "Cookie": cookie})
+        connection.request(
+            "POST",
+            "/api/v1/auth/register",
+            body=body,
+            headers={"Content-Type": "application/json", "X-CSRFToken": token, "Cookie": cookie},
+        )
         response = connection.getresponse()
         response.read()
         results.append(response.status)
@@ -103,27 +112,37 @@ def _register_concurrently(port: int) -> tuple[int, int, float]:
 def main() -> None:
     """Print the throughput table and the concurrent-write figures."""
     folder = Path(tempfile.mkdtemp(prefix="leefbaar-bench-"))
-    app = create_app({"APP_CONFIG": "testing", "RATELIMIT_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}"})
+    app = create_app(
+        {
+            "APP_CONFIG": "testing",
+            "RATELIMIT_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
+        }
+    )
     app.add_url_rule("/__bare", "bare", lambda: "ok")
     with app.app_context():
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
         seed_demo()
     server = _serve(app)
     port = server.server_port
-    rows = [(name, _hammer(port, path)) for name, path in (
-        ("bare Flask route (baseline)", "/__bare"),
-        ("GET /api/v1/neighbourhoods", "/api/v1/neighbourhoods"),
-        ("GET /api/v1/neighbourhoods/<slug>", "/api/v1/neighbourhoods/korte-akkeren"),
-        ("GET / (HTML home)", "/"),
-        ("GET /wijken (HTML list)", "/wijken"),
-    )]
+    rows = [
+        (name, _hammer(port, path))
+        for name, path in (
+            ("bare Flask route (baseline)", "/__bare"),
+            ("GET /api/v1/neighbourhoods", "/api/v1/neighbourhoods"),
+            ("GET /api/v1/neighbourhoods/<slug>", "/api/v1/neighbourhoods/korte-akkeren"),
+            ("GET / (HTML home)", "/"),
+            ("GET /wijken (HTML list)", "/wijken"),
+        )
+    ]
     baseline = rows[0][1]["rps"]
     print(f"\nThroughput, {CLIENTS} keep-alive clients x {REQUESTS_PER_CLIENT} requests, SQLite")
     print(f"{'endpoint':<38}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'vs bare':>9}")
     for name, r in rows:
-        print(f"{name:<38}{r['rps']:>9.0f}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['errors']:>8}"
-              f"{r['rps'] / baseline:>9.2f}")
+        print(
+            f"{name:<38}{r['rps']:>9.0f}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['errors']:>8}"
+            f"{r['rps'] / baseline:>9.2f}"
+        )
     ok, failed, seconds = _register_concurrently(port)
     print(f"\nConcurrent writes: {WRITERS} registrations at once (argon2 + BEGIN IMMEDIATE)")
     print(f"  succeeded {ok}, failed {failed}, wall time {seconds:.2f} s")

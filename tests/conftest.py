@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import contextvars
-import socket
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 import os
 import re
+import socket
 from collections.abc import Callable, Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -73,7 +73,11 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture
 def make_app(database_url) -> Iterator[Callable[..., Flask]]:
-    """Build apps on the test database with extra settings; tables are emptied afterwards."""
+    """Build apps on the test database with extra settings; tables are emptied afterwards.
+
+    Flask-Limiter and huey are process-wide singletons: the app built last decides whether
+    limits apply and which app runs jobs, so build the app you send requests to last.
+    """
     apps: list[Flask] = []
 
     def build(**settings) -> Flask:
@@ -182,13 +186,21 @@ def make_user(db) -> Callable[..., User]:
     counter = iter(range(1, 10_000))
 
     def create(
-        role: str = "resident", *, email: str | None = None, name: str | None = None,
-        password: str = PASSWORD, household: Household | None = None, language: str = "nl",
+        role: str = "resident",
+        *,
+        email: str | None = None,
+        name: str | None = None,
+        password: str = PASSWORD,
+        household: Household | None = None,
+        language: str = "nl",
     ) -> User:
         n = next(counter)
         user = account_services.create_user(
-            db.session, email=email or f"{role}{n}@example.com", password=password,
-            display_name=name or f"{role.title()} {n}", role=Role(role),
+            db.session,
+            email=email or f"{role}{n}@example.com",
+            password=password,
+            display_name=name or f"{role.title()} {n}",
+            role=Role(role),
         )
         user.language = language
         if household is not None:
@@ -228,8 +240,13 @@ def make_household(db, admin, make_neighbourhood) -> Callable[..., Household]:
     def create(neighbourhood: Neighbourhood | None = None, **fields) -> Household:
         neighbourhood = neighbourhood or make_neighbourhood(f"Wijk {next(counter)}")
         row = {
-            "street": "Lindelaan", "number": next(counter), "addition": "",
-            "postcode": "2806AB", "city": "Gouda", "complex": None, **fields,
+            "street": "Lindelaan",
+            "number": next(counter),
+            "addition": "",
+            "postcode": "2806AB",
+            "city": "Gouda",
+            "complex": None,
+            **fields,
         }
         [household] = neighbourhood_services.import_households(
             db.session, admin, neighbourhood, [row]
@@ -278,7 +295,7 @@ class MailCollector:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 

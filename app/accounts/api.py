@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from flask import g, url_for
+from flask import current_app, g, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from app.accounts import schemas, services
 from app.accounts.auth import end_session, start_session
-from app.accounts.limits import reset_per_account, signup_per_ip, throttle_login
+from app.accounts.limits import (
+    password_check_per_user,
+    reset_per_account,
+    reset_per_ip,
+    signup_per_ip,
+    throttle_login,
+)
 from app.core.db import commit
 from app.core.errors import Unauthenticated
 from app.extensions import db
@@ -18,8 +25,10 @@ blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Acc
 
 
 def reset_link(token: str) -> str:
-    """Return the page where a reset token is used."""
-    return url_for("accounts.reset_password", token=token, _external=True)
+    """Return the page where a reset token is used, on the configured public address."""
+    # Never from the request's Host header: a forged Host would mail the token to another site.
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return base + url_for("accounts.reset_password", token=token)
 
 
 @blp.get("/auth/csrf")
@@ -34,8 +43,8 @@ def csrf_token():
 @blp.arguments(schemas.RegisterSchema)
 @blp.response(201, schemas.MeSchema)
 def register(data):
-    """Create a resident account and log in."""
-    user = services.register(db.session, **data)
+    """Create a resident account and log in; the language defaults to the one of the request."""
+    user = services.register(db.session, **{"language": str(get_locale()), **data})
     commit(db.session)
     start_session(user)
     return user
@@ -69,7 +78,7 @@ def logout():
 
 @blp.post("/auth/password-reset")
 @reset_per_account
-@signup_per_ip
+@reset_per_ip
 @blp.arguments(schemas.PasswordResetRequestSchema)
 @blp.response(202)
 def request_password_reset(data):
@@ -109,12 +118,17 @@ def update_me(data):
 
 @blp.post("/me/password")
 @login_required
+@password_check_per_user
 @blp.arguments(schemas.PasswordChangeSchema)
 @blp.response(204)
 def change_password(data):
     """Change the password; other devices are logged out, this one stays logged in."""
     user = current_user._get_current_object()
-    services.change_password(db.session, user, data["current_password"], data["new_password"])
+    try:
+        services.change_password(db.session, user, data["current_password"], data["new_password"])
+    except services.WrongPassword:
+        g.login_failed = True
+        raise
     commit(db.session)
     start_session(user)
 

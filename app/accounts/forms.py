@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 REQUIRED = DataRequired(message=_l("Please fill this in."))
-LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
+# SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices.
+LANGUAGE_CHOICES = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
 
 
 class RegisterForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from app.extensions import limiter
 
@@ -30,19 +31,31 @@ def _limit(name: str):
 
 POST_ONLY = ["POST"]
 
-login_per_account = limiter.limit(
+# Shared limits: the API and the HTML form of one action draw from one budget, so an attacker
+# cannot double the attempts by alternating between them.
+login_per_account = limiter.shared_limit(
     _limit("LOGIN_LIMIT_PER_ACCOUNT"),
+    "login-account",
     key_func=account_key,
     deduct_when=login_failed,
-    scope="login-account",
     methods=POST_ONLY,
 )
-login_per_ip = limiter.limit(
-    _limit("LOGIN_LIMIT_PER_IP"), deduct_when=login_failed, scope="login-ip", methods=POST_ONLY
+login_per_ip = limiter.shared_limit(
+    _limit("LOGIN_LIMIT_PER_IP"), "login-ip", deduct_when=login_failed, methods=POST_ONLY
 )
-signup_per_ip = limiter.limit(_limit("SIGNUP_LIMIT_PER_IP"), scope="signup-ip", methods=POST_ONLY)
-reset_per_account = limiter.limit(
-    _limit("SIGNUP_LIMIT_PER_IP"), key_func=account_key, scope="reset-account", methods=POST_ONLY
+signup_per_ip = limiter.shared_limit(_limit("SIGNUP_LIMIT_PER_IP"), "signup-ip", methods=POST_ONLY)
+reset_per_ip = limiter.shared_limit(_limit("SIGNUP_LIMIT_PER_IP"), "reset-ip", methods=POST_ONLY)
+reset_per_account = limiter.shared_limit(
+    _limit("SIGNUP_LIMIT_PER_IP"), "reset-account", key_func=account_key, methods=POST_ONLY
+)
+
+
+password_check_per_user = limiter.shared_limit(
+    _limit("LOGIN_LIMIT_PER_ACCOUNT"),
+    "password-check",
+    key_func=lambda: "user:" + (current_user.get_id() or "").split(":")[0],
+    deduct_when=login_failed,
+    methods=POST_ONLY,
 )
 
 

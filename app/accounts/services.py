@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, NoReturn
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -32,6 +32,10 @@ class InvalidToken(DomainError):
 
     status = 400
     code = "invalid-token"
+
+
+class WrongPassword(RuleViolation):
+    """The current password given to confirm a change is not correct."""
 
 
 def normalize_email(email: str) -> str:
@@ -64,12 +68,12 @@ def register(
     email = normalize_email(email)
     display_name = display_name.strip()
     _check_new_password(password, email, display_name)
+    password_hash = hash_password(password)  # before any query: hashing never holds a DB lock
     if find_user_by_email(session, email):
-        message = gettext("There is already an account with this e-mail address.")
-        raise Conflict(message, errors={"email": [message]})
+        _email_taken()
     user = User(
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         display_name=display_name,
         role=Role.RESIDENT,
         language=language,
@@ -79,9 +83,13 @@ def register(
         with session.begin_nested():  # a concurrent registration may have won the race
             session.flush()
     except IntegrityError:
-        message = gettext("There is already an account with this e-mail address.")
-        raise Conflict(message, errors={"email": [message]}) from None
+        _email_taken()
     return user
+
+
+def _email_taken() -> NoReturn:
+    message = gettext("There is already an account with this e-mail address.")
+    raise Conflict(message, errors={"email": [message]})
 
 
 def authenticate(session: Session, email: str, password: str) -> User:
@@ -106,7 +114,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     """Replace the password after checking the current one; other sessions end."""
     if not verify_password(user.password_hash, current):
         message = gettext("Your current password is not correct.")
-        raise RuleViolation(message, errors={"current_password": [message]})
+        raise WrongPassword(message, errors={"current_password": [message]})
     _check_new_password(new, user.email, user.display_name)
     user.password_hash = hash_password(new)
     end_all_sessions(session, user)

@@ -7,16 +7,24 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from app.accounts import forms, services
 from app.accounts.api import reset_link
 from app.accounts.auth import end_session, start_session
-from app.accounts.limits import reset_per_account, signup_per_ip, throttle_login
+from app.accounts.limits import (
+    password_check_per_user,
+    reset_per_account,
+    reset_per_ip,
+    signup_per_ip,
+    throttle_login,
+)
 from app.accounts.models import neighbourhood_model
 from app.core.assets import add_nav_item
 from app.core.db import commit
 from app.core.errors import DomainError, Unauthenticated
 from app.core.forms import show_domain_error
+from app.core.urls import safe_next
 from app.extensions import db
 
 blueprint = Blueprint("accounts", __name__)
@@ -25,13 +33,6 @@ blueprint = Blueprint("accounts", __name__)
 @blueprint.record_once
 def _register_nav(state) -> None:
     add_nav_item(state.app, "accounts.account", _l("Account"), "account", 90)
-
-
-def safe_next(target: str | None) -> str:
-    """Return target if it is a path on this site, else the home page."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pages.home")
 
 
 @blueprint.route("/registreren", methods=["GET", "POST"])
@@ -50,6 +51,7 @@ def register():
             )
             commit(db.session)
         except DomainError as error:
+            g.login_failed = isinstance(error, services.WrongPassword)
             show_domain_error(form, error)
         else:
             start_session(user)
@@ -93,7 +95,7 @@ def logout():
 
 @blueprint.route("/wachtwoord-vergeten", methods=["GET", "POST"])
 @reset_per_account
-@signup_per_ip
+@reset_per_ip
 def forgot_password():
     """Ask for a reset link by e-mail."""
     form = forms.ResetRequestForm()
@@ -134,7 +136,10 @@ def _profile_form(user=None) -> forms.ProfileForm:
     form = forms.ProfileForm(**defaults)
     neighbourhood = neighbourhood_model()
     names = db.session.execute(select(neighbourhood.slug, neighbourhood.name).order_by("name"))
-    form.home_neighbourhood.choices = [("", gettext("No choice")), *(tuple(row) for row in names)]
+    form.home_neighbourhood.choices = [
+        SelectChoice("", gettext("No choice")),
+        *(SelectChoice(slug, name) for slug, name in names),
+    ]
     return form
 
 
@@ -172,6 +177,7 @@ def update_profile():
 
 @blueprint.post("/account/wachtwoord")
 @login_required
+@password_check_per_user
 def change_password():
     """Save a new password; other devices are logged out."""
     form = forms.PasswordChangeForm()
@@ -183,6 +189,7 @@ def change_password():
             )
             commit(db.session)
         except DomainError as error:
+            g.login_failed = isinstance(error, services.WrongPassword)
             show_domain_error(form, error)
         else:
             start_session(user)

@@ -59,6 +59,7 @@ def _is_current(item: NavItem) -> bool:
 
 def init_assets(app: Flask) -> None:
     """Expose the helpers to templates."""
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         static_url=static_url,
         nav_items=_nav_items,

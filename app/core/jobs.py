@@ -26,7 +26,7 @@ def task(**options) -> Callable:
             with _app.app_context():
                 return fn(*args, **kwargs)
 
-        return huey.task(name=f"{fn.__module__}.{fn.__name__}", **options)(run_in_app)
+        return huey.task(name=fn.__name__, **options)(run_in_app)
 
     return decorate
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
@@ -10,6 +10,7 @@ from werkzeug.exceptions import BadRequest
 from app.core.assets import add_nav_item
 from app.core.db import commit
 from app.core.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES
+from app.core.urls import safe_next
 from app.extensions import api, db
 
 blueprint = Blueprint("pages", __name__)
@@ -32,9 +33,7 @@ def choose_language():
     language = request.form.get("language", "")
     if language not in LANGUAGE_NAMES:
         raise BadRequest()
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.home")
+    target = safe_next(request.form.get("next"))
     if current_user.is_authenticated:
         current_user.language = language
         commit(db.session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from flask import Request
@@ -48,12 +49,12 @@ def rows_from_csv(raw: bytes) -> list[dict[str, Any]]:
     text = _decode(raw)
     if "\x00" in text:
         raise RuleViolation(gettext("This file is not a CSV text file."))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    # The header names the columns, so its most frequent separator is the file's separator;
+    # csv.Sniffer guesses wrong when quoted cells hold separators or rows differ in length.
+    header = re.split(r"[\r\n]", text, maxsplit=1)[0]
+    delimiter = max(",;\t", key=header.count)
     # newline="" lets csv see \r, \n and \r\n line ends (old Mac exports use \r only).
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return _read_rows(reader)
     except csv.Error:  # e.g. a stray quote or a field over the csv module's size limit

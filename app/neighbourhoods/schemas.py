@@ -59,6 +59,15 @@ def validate_boundary(value: dict) -> None:
         raise ValidationError(str(_l("This boundary has too many points.")))
 
 
+class WholeNumber(fields.Integer):
+    """An integer sent as a number or as digits (CSV); 1.5 is refused, not cut down to 1."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class NeighbourhoodCreateSchema(Schema):
     """Add a neighbourhood."""
 
@@ -98,7 +107,7 @@ class HouseholdRowSchema(Schema):
     """One home to import."""
 
     street = Trimmed(required=True, validate=validate.Length(1, 120), metadata={"collapse": True})
-    number = fields.Integer(required=True, strict=False, validate=validate.Range(1, 99999))
+    number = WholeNumber(required=True, validate=validate.Range(1, 99999))
     addition = Trimmed(load_default="", validate=validate.Length(max=10))
     postcode = fields.String(required=True)
     city = Trimmed(required=True, validate=validate.Length(1, 80), metadata={"collapse": True})

@@ -6,6 +6,8 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -76,6 +78,17 @@ def _check_focus(neighbourhood: Neighbourhood) -> None:
         raise RuleViolation(message, errors={"focus_reason": [message]})
 
 
+@contextmanager
+def _name_guard(session: Session) -> Iterator[None]:
+    """Write in a savepoint; a name or slug that a concurrent request took first is a Conflict."""
+    try:
+        with session.begin_nested():
+            yield
+    except IntegrityError:
+        message = gettext("There is already a neighbourhood with this name.")
+        raise Conflict(message, errors={"name": [message]}) from None
+
+
 def create_neighbourhood(session: Session, actor: User, data: dict[str, Any]) -> Neighbourhood:
     """Add a neighbourhood with a slug made from its name."""
     check_can_create(session, actor)
@@ -85,8 +98,9 @@ def create_neighbourhood(session: Session, actor: User, data: dict[str, Any]) ->
         if field in data:
             setattr(neighbourhood, field, data[field])
     _check_focus(neighbourhood)
-    session.add(neighbourhood)
-    session.flush()
+    with _name_guard(session):
+        session.add(neighbourhood)
+        session.flush()
     return neighbourhood
 
 
@@ -97,11 +111,12 @@ def update_neighbourhood(
     check_can_manage(session, actor, neighbourhood)
     if "name" in changes:
         _name_taken(session, changes["name"], exclude_id=neighbourhood.id)
-    for field in NEIGHBOURHOOD_FIELDS:
-        if field in changes:
-            setattr(neighbourhood, field, changes[field])
-    _check_focus(neighbourhood)
-    session.flush()
+    with _name_guard(session):  # opened before the changes, so they are flushed inside it
+        for field in NEIGHBOURHOOD_FIELDS:
+            if field in changes:
+                setattr(neighbourhood, field, changes[field])
+        _check_focus(neighbourhood)
+        session.flush()
     return neighbourhood
 
 
@@ -163,20 +178,22 @@ def import_households(
             gettext("%(n)d rows could not be imported. Nothing was added.", n=len(errors)),
             errors={"households": errors},
         )
-    complexes = _complexes_by_name(
-        session, neighbourhood, {r["complex"] for r in rows if r["complex"]}
-    )
-    households = [
-        Household(
-            neighbourhood=neighbourhood,
-            complex=complexes.get(row["complex"]) if row["complex"] else None,
-            **{k: row[k] for k in ("street", "number", "addition", "postcode", "city")},
-        )
-        for row in rows
-    ]
-    session.add_all(households)
     try:
-        with session.begin_nested():  # a concurrent import may have added the same address
+        # A concurrent import may add the same address or complex first. Everything is added
+        # inside the savepoint: begin_nested() flushes what is pending *before* it starts.
+        with session.begin_nested():
+            complexes = _complexes_by_name(
+                session, neighbourhood, {r["complex"] for r in rows if r["complex"]}
+            )
+            households = [
+                Household(
+                    neighbourhood=neighbourhood,
+                    complex=complexes.get(row["complex"]) if row["complex"] else None,
+                    **{k: row[k] for k in ("street", "number", "addition", "postcode", "city")},
+                )
+                for row in rows
+            ]
+            session.add_all(households)
             session.flush()
     except IntegrityError:
         raise Conflict(

@@ -1,15 +1,12 @@
-"""Fixtures of the accounts tests: a local SMTP server, an app that mails to it, translations."""
+"""Fixtures of the accounts tests: an app that mails to the local SMTP server, translations."""
 
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Callable, Iterator
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask_babel import force_locale, gettext
 from markupsafe import escape
@@ -19,44 +16,22 @@ from tests.conftest import ApiClient
 SESSION_COOKIE = "leefbaar_session"
 
 
-class MailCollector:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.port = 0
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd hook)
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def smtp() -> Iterator[MailCollector]:
-    """A real SMTP server on 127.0.0.1 that collects the mail it is sent."""
-    collector = MailCollector()
-    collector.port = _free_port()
-    controller = Controller(collector, hostname="127.0.0.1", port=collector.port)
-    controller.start()
-    yield collector
-    controller.stop()
-
-
-@pytest.fixture
-def mail_app(app, make_app, smtp) -> Iterator[Flask]:
-    """An app that delivers mail to the local SMTP server.
+def mail_app(app, make_app, smtp_server) -> Iterator[Flask]:
+    """An app that delivers mail to the local SMTP server (smtp_server), context pushed.
 
     It is built after the default app on purpose: jobs (and so mail) run in the app built last.
     """
-    application = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+    host, port, _ = smtp_server
+    application = make_app(MAIL_SERVER=host, MAIL_PORT=port)
     with application.app_context():
         yield application
+
+
+@pytest.fixture
+def outbox(smtp_server) -> list[EmailMessage]:
+    """The messages the local SMTP server received."""
+    return smtp_server[2].messages
 
 
 @pytest.fixture
@@ -78,18 +53,18 @@ def reset_token(message: EmailMessage) -> str:
     return match.group(1)
 
 
+def english(message: str, **variables) -> str:
+    """Return a message in English (the source language)."""
+    with force_locale("en"):
+        return gettext(message, **variables)
+
+
 def dutch(message: str, **variables) -> str:
     """Return the Dutch translation of a message; fail if it is not translated."""
     with force_locale("nl"):
         translated = gettext(message, **variables)
     assert translated != english(message, **variables), f"no Dutch for {message!r}"
     return translated
-
-
-def english(message: str, **variables) -> str:
-    """Return a message in English (the source language)."""
-    with force_locale("en"):
-        return gettext(message, **variables)
 
 
 def shows(response, text: str) -> bool:

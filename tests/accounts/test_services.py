@@ -105,7 +105,10 @@ def test_refused_registration_stores_nothing(db):
 
 def test_create_user_gives_the_role(db):
     user = services.create_user(
-        db.session, email="sanne@example.com", password=PASSWORD, display_name="Sanne",
+        db.session,
+        email="sanne@example.com",
+        password=PASSWORD,
+        display_name="Sanne",
         role=Role.STAFF,
     )
     commit(db.session)
@@ -116,7 +119,10 @@ def test_create_user_gives_the_role(db):
 def test_create_user_applies_the_password_rules(db):
     with pytest.raises(RuleViolation):
         services.create_user(
-            db.session, email="sanne@example.com", password="kort", display_name="Sanne",
+            db.session,
+            email="sanne@example.com",
+            password="kort",
+            display_name="Sanne",
             role=Role.ADMIN,
         )
 

@@ -17,8 +17,13 @@ from app.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -39,10 +44,12 @@ def pytest_collection_modifyitems(config, items):
 def live_app(tmp_path_factory):
     """An app with its own migrated SQLite database and seeded demo data."""
     folder = tmp_path_factory.mktemp("live")
-    app = create_app({
-        "APP_CONFIG": "testing",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.db'}",
-    })
+    app = create_app(
+        {
+            "APP_CONFIG": "testing",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.db'}",
+        }
+    )
     with app.app_context():
         upgrade(directory=str(MIGRATIONS))
         from app.demo import seed_demo
@@ -72,8 +79,12 @@ def browser_context(tmp_path):
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 360, "height": 740}, locale="nl-NL",
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 360, "height": 740},
+            locale="nl-NL",
         )
         try:
             yield context

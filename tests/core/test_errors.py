@@ -48,20 +48,25 @@ def test_oversized_upload_is_413(make_app):
     client = app.test_client()
     token = client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
     response = client.post(
-        "/api/v1/neighbourhoods/x/households", data=b"x" * 4096,
-        content_type="text/csv", headers={"X-CSRFToken": token},
+        "/api/v1/neighbourhoods/x/households",
+        data=b"x" * 4096,
+        content_type="text/csv",
+        headers={"X-CSRFToken": token},
     )
     problem(response, 413)
 
 
 def test_missing_csrf_token_is_refused(api):
-    body = problem(api.post("/auth/login", json={"email": "a@b.nl", "password": "x"}, csrf=False), 400)
+    body = problem(
+        api.post("/auth/login", json={"email": "a@b.nl", "password": "x"}, csrf=False), 400
+    )
     assert body["type"].endswith("csrf")
 
 
 def test_cross_site_write_is_refused(api):
     response = api.post(
-        "/auth/login", json={"email": "a@b.nl", "password": "x"},
+        "/auth/login",
+        json={"email": "a@b.nl", "password": "x"},
         headers={"Sec-Fetch-Site": "cross-site"},
     )
     problem(response, 403)
@@ -70,7 +75,8 @@ def test_cross_site_write_is_refused(api):
 def test_same_site_write_is_allowed(api, make_user):
     user = make_user()
     response = api.post(
-        "/auth/login", json={"email": user.email, "password": "correct horse battery staple"},
+        "/auth/login",
+        json={"email": user.email, "password": "correct horse battery staple"},
         headers={"Sec-Fetch-Site": "same-origin"},
     )
     assert response.status_code == 200
@@ -81,7 +87,7 @@ def test_html_404_page_is_in_dutch_by_default(client):
     assert response.status_code == 404
     assert response.mimetype == "text/html"
     assert b'<html lang="nl">' in response.data
-    assert "Niet gevonden".encode() in response.data
+    assert b"Niet gevonden" in response.data
 
 
 def test_html_404_page_follows_accept_language(client):
@@ -119,7 +125,9 @@ def test_api_500_hides_details_and_logs_request_id(make_app, caplog):
     assert "secret" not in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
     assert body["request_id"] == "req-12345678"
-    assert any("req-12345678" in r.getMessage() and r.exc_info for r in caplog.records), [(r.name, r.getMessage()) for r in caplog.records]
+    assert any("req-12345678" in r.getMessage() and r.exc_info for r in caplog.records), [
+        (r.name, r.getMessage()) for r in caplog.records
+    ]
 
 
 def test_html_500_is_a_page_without_details(make_app):
@@ -131,6 +139,11 @@ def test_html_500_is_a_page_without_details(make_app):
 
 
 def test_request_id_is_echoed_or_made(client):
-    assert client.get("/", headers={"X-Request-ID": "abcdef123456"}).headers["X-Request-ID"] == "abcdef123456"
-    generated = client.get("/", headers={"X-Request-ID": "bad id with spaces"}).headers["X-Request-ID"]
+    assert (
+        client.get("/", headers={"X-Request-ID": "abcdef123456"}).headers["X-Request-ID"]
+        == "abcdef123456"
+    )
+    generated = client.get("/", headers={"X-Request-ID": "bad id with spaces"}).headers[
+        "X-Request-ID"
+    ]
     assert len(generated) == 32

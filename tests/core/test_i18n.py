@@ -16,7 +16,9 @@ def _source_messages() -> set[str]:
     for folder, method in (("app", "python"), ("templates", "jinja2")):
         pattern = "**.py" if method == "python" else "**.html"
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / folder, [(pattern, method)], keywords=KEYWORDS,
+            ROOT / folder,
+            [(pattern, method)],
+            keywords=KEYWORDS,
             options_map={pattern: {"extensions": "jinja2.ext.do"}} if method == "jinja2" else None,
         ):
             found.add(message if isinstance(message, str) else message[0])
@@ -31,7 +33,8 @@ def _catalogue():
 def test_every_string_is_translated_into_dutch():
     catalogue = _catalogue()
     missing = sorted(
-        m for m in _source_messages()
+        m
+        for m in _source_messages()
         if not catalogue.get(m) or not catalogue.get(m).string or catalogue.get(m).fuzzy
     )
     assert not missing, f"Not translated into Dutch (run `make messages`): {missing}"

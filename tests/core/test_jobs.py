@@ -79,8 +79,11 @@ def test_rolled_back_work_sends_nothing(db):
 @pytest.mark.skipif(not TEST_REDIS_URL, reason="Redis tests need TEST_REDIS_URL")
 def test_login_throttle_is_shared_through_redis(make_app, make_user):
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()
-    settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": TEST_REDIS_URL,
-                "LOGIN_LIMIT_PER_ACCOUNT": "2/minute"}
+    settings = {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": TEST_REDIS_URL,
+        "LOGIN_LIMIT_PER_ACCOUNT": "2/minute",
+    }
     first, second = make_app(**settings), make_app(**settings)  # two app servers, one Redis
     with first.app_context():
         email = make_user(email="throttle@example.com").email
@@ -89,7 +92,8 @@ def test_login_throttle_is_shared_through_redis(make_app, make_user):
         client = app.test_client()
         token = client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
         response = client.post(
-            "/api/v1/auth/login", json={"email": email, "password": "wrong password!"},
+            "/api/v1/auth/login",
+            json={"email": email, "password": "wrong password!"},
             headers={"X-CSRFToken": token},
         )
         statuses.append(response.status_code)

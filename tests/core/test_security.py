@@ -9,8 +9,13 @@ from app.config import ConfigurationError
 def test_csp_forbids_inline_code_and_framing(client):
     csp = client.get("/").headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
-                      "worker-src 'self'", "script-src 'self'"):
+    for directive in (
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "worker-src 'self'",
+        "script-src 'self'",
+    ):
         assert directive in csp
 
 
@@ -25,7 +30,9 @@ def test_baseline_headers_on_every_response(client):
 def test_pages_have_no_inline_scripts_or_styles(client):
     for path in ("/", "/inloggen", "/registreren", "/wijken", "/offline"):
         html = client.get(path).get_data(as_text=True)
-        assert "<script>" not in html and "<script " not in html.replace('<script type="module" src=', "")
+        assert "<script>" not in html and "<script " not in html.replace(
+            '<script type="module" src=', ""
+        )
         assert " style=" not in html and "<style" not in html
         assert " on" + "click=" not in html
 
@@ -56,6 +63,7 @@ def test_no_hsts_in_development(client):
 
 def test_production_sends_hsts_and_secure_cookies(monkeypatch, database_url, tmp_path):
     monkeypatch.setenv("FLASK_JOBS_SQLITE_PATH", str(tmp_path / "jobs.db"))
+    monkeypatch.setenv("BASE_URL", "https://leefbaar.example")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("DATABASE_URL", database_url)
     app = create_app("production")
@@ -69,8 +77,9 @@ def test_production_sends_hsts_and_secure_cookies(monkeypatch, database_url, tmp
         db.engine.dispose()
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "BASE_URL"])
 def test_production_refuses_to_start_without_secrets(monkeypatch, missing):
+    monkeypatch.setenv("BASE_URL", "https://leefbaar.example")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.delenv(missing)
@@ -103,3 +112,14 @@ def test_flask_prefixed_env_overrides_settings(monkeypatch, make_app):
     app = make_app()
     assert app.config["RATELIMIT_ENABLED"] is False
     assert app.config["INVITE_CODE_DAYS"] == 7
+
+
+def test_client_address_comes_from_trusted_proxy_only(make_app):
+    from flask import request
+
+    seen = []
+    for proxies in (0, 1):
+        app = make_app(TRUSTED_PROXIES=proxies)
+        app.add_url_rule("/__addr", "addr", lambda: seen.append(request.remote_addr) or "ok")
+        app.test_client().get("/__addr", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert seen == ["127.0.0.1", "203.0.113.9"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, insert, select
+from werkzeug.serving import make_server
 
 from app.accounts.models import User
 from app.core.db import commit
@@ -23,6 +25,13 @@ def staff(make_user) -> User:
 def resident(make_user) -> User:
     """A resident without a verified address."""
     return make_user("resident", email="resident@example.com")
+
+
+@pytest.fixture
+def staff_api(api, staff):
+    """The API client, logged in as a staff member who manages every neighbourhood."""
+    assert api.login(staff.email).status_code == 200
+    return api
 
 
 @pytest.fixture
@@ -58,3 +67,15 @@ def issue_code(db, admin) -> Callable[[Household], str]:
         return issued.code
 
     return do
+
+
+@pytest.fixture
+def live_url(app):
+    """Serve the app on a free port with one thread per request, as production would."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)

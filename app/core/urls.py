@@ -1,0 +1,20 @@
+"""Helpers for URLs that come from users."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+
+def safe_next(target: str | None) -> str:
+    """Return target if it is a path on this site, else the home page."""
+    # Browsers drop tabs and newlines from URLs and read "\" as "/", so "/\t/evil.example"
+    # would become "//evil.example": refuse control characters and backslashes outright.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    ):
+        return target
+    return url_for("pages.home")
