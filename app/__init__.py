@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import INSTANCE_PATH, PROJECT_ROOT, config_class
+from app.core.security import JsonRequest
 from app.features import FEATURES
 
 
@@ -25,6 +26,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.request_class = JsonRequest
     app.config.from_object(settings)
     app.config.from_prefixed_env()
     app.config.update(overrides)

@@ -37,7 +37,7 @@ class Config:
 
     TRUSTED_PROXIES = 0  # reverse proxies in front that set X-Forwarded-For/-Proto/-Host
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
-    MAX_JSON_BYTES = 256 * 1024
+    MAX_JSON_BYTES = 1024 * 1024  # a 5000-row household import is about 300 kB
 
     SESSION_COOKIE_NAME = "leefbaar_session"
     SESSION_COOKIE_HTTPONLY = True

@@ -78,9 +78,9 @@ def register(
         role=Role.RESIDENT,
         language=language,
     )
-    session.add(user)
     try:
         with session.begin_nested():  # a concurrent registration may have won the race
+            session.add(user)
             session.flush()
     except IntegrityError:
         _email_taken()

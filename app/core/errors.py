@@ -149,6 +149,8 @@ def handle_domain_error(error: DomainError):
 
 def handle_unexpected(error: BaseException):
     """Log an unexpected failure with the request id and answer without any detail."""
+    # A failed statement must not break rendering the error page (which loads the user).
+    current_app.extensions["sqlalchemy"].session.rollback()
     log.error("Unhandled error (request %s)", g.get("request_id"), exc_info=error)
     detail = gettext(
         "Something went wrong on our side. Please try again later. Reference: %(ref)s",

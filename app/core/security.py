@@ -7,9 +7,14 @@ import re
 import uuid
 from collections.abc import Callable
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Request, current_app, g, request
 from flask_login import current_user
-from werkzeug.exceptions import Forbidden, RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.exceptions import (
+    BadRequest,
+    Forbidden,
+    RequestEntityTooLarge,
+    UnsupportedMediaType,
+)
 
 from app.core.assets import viewer_key
 from app.core.db import reset_write_intent, set_write_intent
@@ -34,6 +39,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+class JsonRequest(Request):
+    """Request whose malformed JSON bodies raise the same 400 as webargs' parsing does."""
+
+    def on_json_loading_failed(self, e: ValueError | None):
+        if e is None:
+            return super().on_json_loading_failed(e)
+        error = BadRequest()
+        error.data = {"messages": {"json": ["Invalid JSON body."]}}
+        raise error
 
 
 def accepts(*mimetypes: str) -> Callable:

@@ -94,5 +94,15 @@ def household_rows(request: Request) -> list[dict[str, Any]]:
         return HouseholdImportSchema().load(payload)["households"]
     except ValidationError as error:
         raise RuleViolation(
-            gettext("Some rows are not valid. Nothing was added."), errors=error.messages
+            gettext("Some rows are not valid. Nothing was added."),
+            errors=_translated(error.messages),
         ) from None
+
+
+def _translated(messages: Any) -> Any:
+    """Translate marshmallow's own messages ("Not a valid integer."), keeping their nesting."""
+    if isinstance(messages, dict):
+        return {key: _translated(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [_translated(message) for message in messages]
+    return gettext(messages) if isinstance(messages, str) else messages

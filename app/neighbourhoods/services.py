@@ -223,6 +223,9 @@ def normalize_code(text: str) -> str:
 def issue_invite_code(session: Session, actor: User, household: Household) -> IssuedCode:
     """Make a new code for a household; earlier unused codes stop working."""
     check_can_manage(session, actor, household.neighbourhood)
+    # Lock the household so a concurrent request's new code is committed, and so expired
+    # by our UPDATE below, before we go on (on SQLite BEGIN IMMEDIATE already serialises).
+    session.execute(select(Household.id).where(Household.id == household.id).with_for_update())
     now = utcnow()
     session.execute(
         update(InviteCode)

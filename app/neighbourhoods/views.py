@@ -113,7 +113,7 @@ def manage(slug: str):
             db.session.rollback()
             show_domain_error(form, error)
             return _manage_page(services.get_neighbourhood(db.session, slug), form=form, status=422)
-    return _manage_page(neighbourhood, form=form)
+    return _manage_page(neighbourhood, form=form, status=422 if form.errors else 200)
 
 
 @blueprint.post("/beheer/wijken/<slug>/adressen")

@@ -1,4 +1,4 @@
-"""Fixtures of the neighbourhoods tests: staff assignments, row counts, CSV files."""
+"""Fixtures of the neighbourhoods tests: people, staff assignments, row counts, a live server."""
 
 from __future__ import annotations
 

@@ -84,10 +84,6 @@ def test_list_refuses_a_garbage_cursor(api, make_neighbourhood, cursor):
     assert "cursor" in body["errors"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app/core/api.py binds decoded cursor values without checking their types (500)",
-)
 @pytest.mark.parametrize("cursor", [_cursor([{"a": 1}, [2]]), _cursor(["Noord", "een"])])
 def test_list_refuses_a_cursor_with_values_of_the_wrong_type(api, make_neighbourhood, cursor):
     make_neighbourhood("Noord")
@@ -198,7 +194,7 @@ def test_create_with_another_content_type_is_a_415_problem(staff_api):
 
 
 def test_create_with_an_oversized_body_is_a_413_problem(staff_api):
-    data = {"name": "Noord", "description": "x" * 300_000}
+    data = {"name": "Noord", "description": "x" * 1_100_000}
     problem(staff_api.post("/neighbourhoods", json=data), 413)
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core.errors import Forbidden
-from app.neighbourhoods.models import Household, Neighbourhood
+from app.neighbourhoods.models import Household, InviteCode, Neighbourhood
 from app.neighbourhoods.permissions import can_manage, check_can_create, manageable
 from tests.conftest import problem
 from tests.neighbourhoods.helpers import row
@@ -66,12 +66,12 @@ def test_role_endpoint_matrix(world, as_role, count, role, endpoint):
     request, allowed = STAFF_ENDPOINTS[endpoint]
     method, path, kwargs = request(world)
     client = as_role(role)
-    households_before = count(Household)
+    before = [count(model) for model in (Neighbourhood, Household, InviteCode)]
     response = client.request(method, path, **kwargs)
     expected = EXPECTED.get(role, allowed)
     if expected >= 400:
         problem(response, expected)
-        assert count(Household) == households_before
+        assert [count(model) for model in (Neighbourhood, Household, InviteCode)] == before
     else:
         assert response.status_code == expected, response.get_json()
 

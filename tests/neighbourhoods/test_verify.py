@@ -292,3 +292,27 @@ def test_one_code_used_at_once_by_two_residents_links_exactly_one(
     db.session.commit()
     used_by = db.session.scalars(select(InviteCode.used_by_id)).all()
     assert len(used_by) == 3 and set(used_by) <= {u.id for u in users}
+
+
+def test_two_codes_made_at_once_leave_one_working(
+    live_url, db, make_user, make_neighbourhood, make_household, issue_code
+):
+    noord = make_neighbourhood("Noord")
+    households = [make_household(noord, number=n, postcode="2806AB") for n in (1, 2, 3)]
+    issue_code(households[0])  # with and without an older code to replace
+    ids = [h.id for h in households]
+    emails = [make_user("staff").email for _ in range(2)]
+    db.session.commit()  # the test holds no transaction while the server works
+    browsers = [Browser(live_url), Browser(live_url)]
+    for browser, email in zip(browsers, emails, strict=True):
+        browser.login(email)
+    for household_id in ids:
+        path = f"/api/v1/households/{household_id}/invite-code"
+        assert race(*(partial(b.call, "POST", path) for b in browsers)) == [201, 201]
+    db.session.commit()
+    working = db.session.scalars(
+        select(InviteCode.household_id).where(
+            InviteCode.used_at.is_(None), InviteCode.expires_at > utcnow()
+        )
+    ).all()
+    assert sorted(working) == sorted(ids)

@@ -399,3 +399,11 @@ def test_upload_into_another_neighbourhood_is_forbidden(
     }
     assert client.post("/beheer/wijken/zuid/adressen", data=data).status_code == 403
     assert count(Household) == 1
+
+
+def test_manage_form_needs_a_name(staff_client, make_neighbourhood, db):
+    make_neighbourhood("Noord")
+    response = _form(staff_client, "/beheer/wijken/noord", name="")
+    assert response.status_code == 422 and "Vul dit in." in _text(response)
+    db.session.commit()
+    assert db.session.scalar(select(Neighbourhood.name)) == "Noord"
