@@ -51,7 +51,6 @@ def register():
             )
             commit(db.session)
         except DomainError as error:
-            g.login_failed = isinstance(error, services.WrongPassword)
             show_domain_error(form, error)
         else:
             start_session(user)
