@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
@@ -80,11 +80,12 @@ def logout():
 @reset_per_account
 @reset_per_ip
 @blp.arguments(schemas.PasswordResetRequestSchema)
-@blp.response(202)
+@blp.response(202, schemas.AcceptedSchema)
 def request_password_reset(data):
     """Mail a reset link if the address is known; the answer is the same either way."""
     services.request_password_reset(db.session, data["email"], reset_link)
     commit(db.session)
+    return {"detail": gettext("If there is an account for this address, we have sent a link.")}
 
 
 @blp.post("/auth/password-reset/<token>")

@@ -33,6 +33,12 @@ class LoginSchema(Schema):
     password = fields.String(required=True, validate=validate.Length(max=1024))
 
 
+class AcceptedSchema(Schema):
+    """A request was accepted; what happens next is told in words."""
+
+    detail = fields.String()
+
+
 class PasswordResetRequestSchema(Schema):
     """Ask for a password reset link."""
 

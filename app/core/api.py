@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import http
 from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from itsdangerous import BadData, URLSafeSerializer
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, tuple_
 
 from app.core.errors import RuleViolation
+from app.core.problems import PROBLEM_MIMETYPE
 
 MAX_PAGE_SIZE = 100
 
@@ -35,6 +38,18 @@ class LeefbaarApi(Api):
 
     def _register_error_handlers(self):
         """Leave error handling to app.core.errors, which knows HTML from API requests."""
+
+    def _register_responses(self):
+        """Document every error response as an application/problem+json document."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Problem document (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
 class PageQuerySchema(Schema):
