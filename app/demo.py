@@ -82,11 +82,18 @@ def _households(spec: dict) -> list[dict]:
     return rows
 
 
+def _login_lines() -> list[str]:
+    return [
+        f"Demo log-ins (password for all: {DEMO_PASSWORD}):",
+        *(f"  {role.value:<9} {email}" for email, _, role in DEMO_USERS),
+    ]
+
+
 def seed_demo() -> list[str]:
     """Create the demo data unless it exists; return the lines to print."""
     session = db.session
     if session.scalar(select(User).where(User.email == DEMO_USERS[0][0])):
-        return ["Demo data is already there."]
+        return ["Demo data is already there.", *_login_lines()]
     users = {
         email: accounts.create_user(
             session, email=email, password=DEMO_PASSWORD, display_name=name, role=role
@@ -106,8 +113,7 @@ def seed_demo() -> list[str]:
         session, admin, session.scalars(select(Household).order_by(Household.id.desc())).first()
     )
     commit(session)
-    lines = [f"Demo log-ins (password for all: {DEMO_PASSWORD}):"]
-    lines += [f"  {role.value:<9} {email}" for email, _, role in DEMO_USERS]
+    lines = _login_lines()
     lines.append(f"Unused invite code for {spare.address}: {spare.code}")
     return lines
 

@@ -111,3 +111,11 @@ def test_seed_demo_leaves_one_unused_invite_code(seed, db):
         )
         == 1
     )
+
+
+def test_second_run_still_prints_the_demo_logins(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])
+    output = runner.invoke(args=["seed-demo"]).output
+    assert "already there" in output
+    assert "medewerker@demo.leefbaar.nl" in output
