@@ -58,6 +58,7 @@ class Config:
     LOGIN_LIMIT_PER_IP = "30/minute"
     SIGNUP_LIMIT_PER_IP = "20/hour"
     VERIFY_LIMIT_PER_USER = "10/hour"
+    VERIFY_LIMIT_PER_IP = "30/hour"
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"

@@ -69,6 +69,18 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def set_sqlite_foreign_keys(connection, *, on: bool) -> None:
+    """Switch SQLite foreign keys outside any transaction (inside one the pragma is ignored).
+
+    Batch migrations rebuild tables (copy, drop, rename); with foreign keys on, the drop fires
+    ON DELETE CASCADE / SET NULL and wipes the rows that point at the table.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.connection.driver_connection.execute(
+            f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}"
+        )
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -95,10 +107,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-
-        with context.begin_transaction():
-            context.run_migrations()
+        set_sqlite_foreign_keys(connection, on=False)
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            set_sqlite_foreign_keys(connection, on=True)
 
 
 if context.is_offline_mode():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -19,6 +20,8 @@ from sqlalchemy.orm import (
     scoped_session,
 )
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -136,7 +139,10 @@ def commit(session: Session) -> None:
     """Commit the unit of work, then run the side effects recorded with on_commit."""
     session.commit()
     for callback in session.info.pop("after_commit", []):
-        callback()
+        try:
+            callback()
+        except Exception:  # the data is committed; one failed side effect must not hide that
+            log.exception("After-commit side effect failed")
 
 
 @event.listens_for(Session, "after_soft_rollback")

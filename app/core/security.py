@@ -92,9 +92,25 @@ def _check_api_body() -> None:
     allowed = getattr(view, "accepted_mimetypes", JSON_TYPES)
     if request.mimetype not in allowed:
         raise UnsupportedMediaType()
-    limit = current_app.config["MAX_JSON_BYTES"]
-    if request.mimetype in JSON_TYPES and (request.content_length or 0) > limit:
+    if request.mimetype in JSON_TYPES:
+        # Also caps chunked bodies, which announce no length: reading past it raises 413.
+        request.max_content_length = current_app.config["MAX_JSON_BYTES"]
+        if (request.content_length or 0) > request.max_content_length:
+            raise RequestEntityTooLarge()
+        _parse_json_early()
+
+
+def _parse_json_early() -> None:
+    """Parse the body once here so deeply nested JSON is a 400, not a RecursionError (500)."""
+    # A chunked body is cut off at the limit rather than refused; one more byte means too big.
+    if len(request.get_data()) >= request.max_content_length and request.environ["wsgi.input"].read(
+        1
+    ):
         raise RequestEntityTooLarge()
+    try:
+        request.get_json()
+    except RecursionError:
+        request.on_json_loading_failed(ValueError("nested too deeply"))
 
 
 def _begin_request() -> None:
@@ -122,11 +138,12 @@ def _security_headers(response):
         headers["X-Request-ID"] = g.request_id
     if response.mimetype == "text/html":
         headers["X-Viewer"] = viewer_key()
-    if current_user and current_user.is_authenticated:
+    if request.path.startswith("/static/"):
+        if request.args.get("v"):
+            headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    elif current_user and current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"
         headers["Vary"] = "Cookie"
-    elif request.path.startswith("/static/") and request.args.get("v"):
-        headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
 

@@ -22,11 +22,21 @@ blp = Blueprint(
     "neighbourhoods_api", __name__, url_prefix="/api/v1", description="Neighbourhoods and homes"
 )
 NeighbourhoodPage = page_schema(schemas.NeighbourhoodSchema, "NeighbourhoodPage")
-verify_limit = limiter.limit(
+# Shared by the API and the /account form; keyed by the account (not the session) and by
+# the client address, so neither logging in again nor new accounts buy more guesses.
+verify_per_user = limiter.shared_limit(
     lambda: current_app.config["VERIFY_LIMIT_PER_USER"],
-    key_func=lambda: f"verify:{current_user.get_id() if current_user.is_authenticated else ''}",
-    scope="verify",
+    "verify-user",
+    key_func=lambda: f"user:{current_user.id if current_user.is_authenticated else '-'}",
 )
+verify_per_ip = limiter.shared_limit(lambda: current_app.config["VERIFY_LIMIT_PER_IP"], "verify-ip")
+
+
+def verify_limit(view):
+    """Limit invite-code attempts per account and per client address."""
+    return verify_per_user(verify_per_ip(view))
+
+
 IMPORT_BODY = {
     "required": True,
     "content": {
@@ -96,7 +106,7 @@ def import_households(slug):
     return {"items": households}
 
 
-@blp.post("/households/<int:household_id>/invite-code")
+@blp.post("/households/<int(max=2147483647):household_id>/invite-code")
 @blp.response(201, schemas.InviteCodeSchema)
 def issue_invite_code(household_id):
     """Make a new invite code for a home; older unused codes stop working (staff)."""

@@ -142,7 +142,7 @@ def import_households(slug: str):
     return _manage_page(neighbourhood, import_form=form, status=422)
 
 
-@blueprint.post("/beheer/adressen/<int:household_id>/code")
+@blueprint.post("/beheer/adressen/<int(max=2147483647):household_id>/code")
 @staff_required
 def issue_code(household_id: int):
     """Make a new invite code and show it once, ready to print."""

@@ -1,5 +1,6 @@
 """Every error is a problem document under /api/ and a page in the user's language elsewhere."""
 
+import io
 import logging
 
 from flask import Blueprint
@@ -147,3 +148,31 @@ def test_request_id_is_echoed_or_made(client):
         "X-Request-ID"
     ]
     assert len(generated) == 32
+
+
+def test_deeply_nested_json_is_a_400_problem(api):
+    body = "[" * 100_000 + "]" * 100_000
+    response = api.post("/auth/login", data=body, content_type="application/json")
+    assert problem(response, 400)["type"].endswith("malformed-json")
+
+
+def test_chunked_json_body_over_the_limit_is_413(make_app):
+    app = make_app(MAX_JSON_BYTES=1024)
+    client = app.test_client()
+    token = client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
+    body = b'{"email": "' + b"a" * 10_000 + b'", "password": "x"}'
+    response = client.post(
+        "/api/v1/auth/login",
+        input_stream=io.BytesIO(body),
+        headers={
+            "X-CSRFToken": token,
+            "Content-Type": "application/json",
+            "Transfer-Encoding": "chunked",
+        },
+        environ_overrides={"wsgi.input_terminated": True},  # as servers pass chunked bodies
+    )
+    problem(response, 413)
+
+
+def test_huge_ids_in_paths_are_404_not_500(api):
+    problem(api.post("/households/99999999999999999999999/invite-code"), 404)

@@ -100,3 +100,16 @@ def test_login_throttle_is_shared_through_redis(make_app, make_user):
     assert statuses == [401, 401, 429]
     assert int(response.headers["Retry-After"]) > 0
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+
+
+def test_a_failing_side_effect_does_not_stop_the_others(db, caplog):
+    ran = []
+
+    def broken():
+        raise ConnectionError("queue is down")
+
+    on_commit(db.session, broken)
+    on_commit(db.session, lambda: ran.append("sent"))
+    commit(db.session)
+    assert ran == ["sent"]
+    assert "After-commit side effect failed" in caplog.text

@@ -37,3 +37,25 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(db):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_migrations_run_with_sqlite_foreign_keys_off(make_app, tmp_path, monkeypatch):
+    """Batch table rebuilds must not cascade deletes, so env.py turns foreign keys off."""
+    from alembic.runtime.migration import MigrationContext
+
+    seen = []
+    original = MigrationContext.run_migrations
+
+    def spy(self, **kwargs):
+        seen.append(self.connection.exec_driver_sql("PRAGMA foreign_keys").scalar())
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(MigrationContext, "run_migrations", spy)
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'fk.db'}")
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        from app.extensions import db
+
+        with db.engine.connect() as connection:  # and the pooled connection has them on again
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert seen == [0]

@@ -207,6 +207,48 @@ def test_verify_limits_attempts_per_user(make_app, make_user):
     assert statuses == [422, 422, 422, 429]
 
 
+def _login(client, email):
+    token = client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
+    client.post(
+        "/api/v1/auth/login",
+        json={"email": email, "password": PASSWORD},
+        headers={"X-CSRFToken": token},
+    )
+    return client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
+
+
+def test_verify_budget_survives_a_new_login_and_is_shared_with_the_form(make_app, make_user):
+    app = make_app(RATELIMIT_ENABLED=True, VERIFY_LIMIT_PER_USER="3/hour")
+    with app.app_context():
+        email = make_user().email
+        client = app.test_client()
+        token = _login(client, email)
+        client.post("/api/v1/me/verify", json={"code": "KM7Q-X3PD"}, headers={"X-CSRFToken": token})
+        client.post("/api/v1/me/sessions/revoke", headers={"X-CSRFToken": token})
+        token = _login(client, email)  # a fresh session must not bring a fresh budget
+        client.post("/account/adres", data={"code": "KM7Q-X3PD", "csrf_token": token})
+        client.post("/api/v1/me/verify", json={"code": "KM7Q-X3PD"}, headers={"X-CSRFToken": token})
+        last = client.post(
+            "/api/v1/me/verify", json={"code": "KM7Q-X3PD"}, headers={"X-CSRFToken": token}
+        )
+    assert last.status_code == 429
+
+
+def test_verify_limits_attempts_per_client_address(make_app, make_user):
+    app = make_app(RATELIMIT_ENABLED=True, VERIFY_LIMIT_PER_IP="2/hour")
+    with app.app_context():
+        emails = [make_user().email for _ in range(3)]
+        statuses = []
+        for email in emails:  # new accounts from one address do not buy more guesses
+            client = app.test_client()
+            token = _login(client, email)
+            response = client.post(
+                "/api/v1/me/verify", json={"code": "KM7Q-X3PD"}, headers={"X-CSRFToken": token}
+            )
+            statuses.append(response.status_code)
+    assert statuses == [422, 422, 429]
+
+
 # The form on /account
 
 
