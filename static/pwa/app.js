@@ -37,5 +37,16 @@ function trackConnection() {
   update();
 }
 
+function clearPagesOnSessionChange() {
+  // Login and logout forms carry data-session-change: saved pages must not outlive the person.
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.dataset && "sessionChange" in form.dataset && navigator.serviceWorker?.controller) {
+      navigator.serviceWorker.controller.postMessage({ type: "CLEAR_PAGES" });
+    }
+  });
+}
+
 trackConnection();
+clearPagesOnSessionChange();
 registerWorker().catch((error) => console.warn("Service worker not registered", error));

@@ -4,10 +4,19 @@ const SHELL_CACHE = `shell-${VERSION}`;
 const PAGE_CACHE = "pages";
 const PRECACHE = {{ precache | safe }};
 const OFFLINE_URL = PRECACHE[0];
-const NETWORK_WAIT_MS = 1500;
+const NETWORK_WAIT_MS = 6000;
+// Pages with other people's personal data (staff lists) or account details are never stored.
+const NEVER_STORED = ["/beheer", "/account"];
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(PRECACHE)));
+  event.waitUntil((async () => {
+    const cache = await caches.open(SHELL_CACHE);
+    // The offline page is fetched without cookies, so it holds nobody's token or links.
+    const [offline, ...assets] = PRECACHE;
+    const response = await fetch(new Request(offline, { credentials: "omit" }));
+    await cache.put(offline, response);
+    await cache.addAll(assets);
+  })());
 });
 
 self.addEventListener("activate", (event) => {
@@ -19,7 +28,10 @@ self.addEventListener("activate", (event) => {
 });
 
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+  if (!event.data) return;
+  if (event.data.type === "SKIP_WAITING") self.skipWaiting();
+  // Sent when someone logs in or out: saved pages belong to the previous person.
+  if (event.data.type === "CLEAR_PAGES") event.waitUntil(caches.delete(PAGE_CACHE));
 });
 
 async function rememberPage(request, response, viewer) {
@@ -39,7 +51,9 @@ async function rememberPage(request, response, viewer) {
 
 async function fetchAndRemember(request) {
   const response = await fetch(request);
-  if (response.ok && response.type === "basic" && !response.redirected) {
+  const path = new URL(request.url).pathname;
+  const storable = !NEVER_STORED.some((prefix) => path.startsWith(prefix));
+  if (storable && response.ok && response.type === "basic" && !response.redirected) {
     const viewer = response.headers.get("X-Viewer") || "anonymous";
     await rememberPage(request, response.clone(), viewer);
   }
@@ -47,8 +61,9 @@ async function fetchAndRemember(request) {
 }
 
 async function handleNavigation(event) {
-  // Stale-while-revalidate with a short race: a fresh page when the network answers quickly,
-  // the saved copy (refreshed in the background) when it is slow, the offline page when never seen.
+  // Fresh from the network whenever it answers (so a save is never followed by an old page);
+  // when it fails, or is still silent after a few seconds, the saved copy is shown while the
+  // network keeps refreshing it in the background; the offline page when there is no copy.
   const network = fetchAndRemember(event.request);
   event.waitUntil(network.catch(() => undefined));
   const cached = caches.open(PAGE_CACHE).then((cache) => cache.match(event.request, { ignoreVary: true }));
@@ -65,6 +80,11 @@ async function handleNavigation(event) {
 async function handleAsset(request) {
   const cached = await caches.match(request);
   if (cached) return cached;
+  if (!navigator.onLine) {
+    // A saved page may name an older version of a file; any version beats none offline.
+    const older = await caches.match(request, { ignoreSearch: true });
+    if (older) return older;
+  }
   const response = await fetch(request);
   if (response.ok && new URL(request.url).searchParams.has("v")) {
     const cache = await caches.open(SHELL_CACHE);

@@ -85,3 +85,59 @@ def test_pages_fit_a_320px_screen(browser_context, live_server):
     for path in ("/", "/inloggen", "/registreren", "/wijken"):
         page.goto(live_server + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+
+
+def _api_login(context, base, email):
+    token = context.request.get(base + "/api/v1/auth/csrf").json()["csrf_token"]
+    response = context.request.post(
+        base + "/api/v1/auth/login", headers={"X-CSRFToken": token},
+        data={"email": email, "password": "leefbaar-demo-2026"},
+    )
+    assert response.ok, response.text()
+
+
+def _cached_text(page, cache_name, path):
+    return page.evaluate(
+        """async ([name, path]) => {
+            const cache = await caches.open(name);
+            const hit = await cache.match(path);
+            return hit ? await hit.text() : null;
+        }""",
+        [cache_name, path],
+    )
+
+
+def test_offline_page_is_saved_without_the_users_session(browser_context, live_server):
+    _api_login(browser_context, live_server, "medewerker@demo.leefbaar.nl")
+    page = _open(browser_context, live_server + "/")
+    assert "Beheer" in page.content()  # the staff member is logged in
+    page.evaluate("navigator.serviceWorker.ready")
+    names = page.evaluate("caches.keys()")
+    shell = next(name for name in names if name.startswith("shell-"))
+    offline = _cached_text(page, shell, "/offline")
+    assert offline and "Beheer" not in offline
+
+
+def test_account_pages_are_never_saved(browser_context, live_server):
+    _api_login(browser_context, live_server, "bewoner@demo.leefbaar.nl")
+    page = _open(browser_context, live_server + "/")
+    _wait_for_control(page)
+    page.goto(live_server + "/account")
+    page.goto(live_server + "/wijken")
+    assert _cached_text(page, "pages", "/wijken") is not None
+    assert _cached_text(page, "pages", "/account") is None
+
+
+def test_logging_out_forgets_the_saved_pages(browser_context, live_server):
+    _api_login(browser_context, live_server, "bewoner@demo.leefbaar.nl")
+    page = _open(browser_context, live_server + "/")
+    _wait_for_control(page)
+    page.goto(live_server + "/wijken")
+    assert _cached_text(page, "pages", "/wijken") is not None
+    page.goto(live_server + "/uitloggen")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert _cached_text(page, "pages", "/wijken") is None
+    home = _cached_text(page, "pages", "/") or ""
+    assert "Mohamed" not in home
