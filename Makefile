@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 export FLASK_APP := wsgi
+export APP_CONFIG ?= development
 
 .PHONY: run test install translations messages lint format bench worker clean
 

@@ -20,7 +20,7 @@ from app.accounts.passwords import (
     password_problems,
     verify_password,
 )
-from app.core.db import utcnow
+from app.core.db import read_outside_transaction, utcnow
 from app.core.errors import Conflict, DomainError, RuleViolation, Unauthenticated
 from app.core.mail import queue_mail
 
@@ -94,8 +94,15 @@ def _email_taken() -> NoReturn:
 
 def authenticate(session: Session, email: str, password: str) -> User:
     """Return the user these credentials belong to; the same error for every failure."""
-    user = find_user_by_email(session, email)
-    if not verify_password(user.password_hash if user else None, password) or user is None:
+    # argon2 takes tens of milliseconds: check the password before the write transaction
+    # starts, so failed logins never hold (or wait for) the database write lock.
+    stored = read_outside_transaction(
+        session, select(User.id, User.password_hash).where(User.email == email.strip().lower())
+    )
+    if not verify_password(stored.password_hash if stored else None, password) or not stored:
+        raise Unauthenticated(gettext("The e-mail address or password is not correct."))
+    user = session.get(User, stored.id)
+    if user is None:  # deleted in the meantime
         raise Unauthenticated(gettext("The e-mail address or password is not correct."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

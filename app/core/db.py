@@ -102,18 +102,25 @@ def _begin_sqlite(conn) -> None:
 
 
 @contextlib.contextmanager
-def write_intent() -> Iterator[None]:
+def write_intent(enabled: bool = True) -> Iterator[None]:
     """Make transactions started inside this block take the SQLite write lock immediately.
 
     With a plain BEGIN, two SQLite writers that both read first deadlock on upgrade and one
     fails with "database is locked"; BEGIN IMMEDIATE makes the second one wait instead.
     PostgreSQL is unaffected: there services lock rows with SELECT ... FOR UPDATE.
+    `write_intent(False)` is for a short read that must not wait for, or hold, that lock.
     """
-    token = _write_intent.set(True)
+    token = _write_intent.set(enabled)
     try:
         yield
     finally:
         _write_intent.reset(token)
+
+
+def read_outside_transaction(session: Session, statement):
+    """Run one read on its own short connection, outside the session's write transaction."""
+    with write_intent(False), session.get_bind().connect() as connection:
+        return connection.execute(statement).first()
 
 
 def set_write_intent(value: bool) -> contextvars.Token:

@@ -2,6 +2,7 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from argon2 import PasswordHasher
 
 from app.accounts import services
@@ -308,3 +309,18 @@ def test_register_prefers_the_chosen_language(api):
     fields = registration(language="nl")
     response = api.post("/auth/register", json=fields, headers={"Accept-Language": "en"})
     assert response.get_json()["language"] == "nl"
+
+
+def test_failed_login_neither_waits_for_nor_takes_the_sqlite_write_lock(app, api, make_user, db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking")
+    user = make_user()
+    api.csrf()
+    writer = db.engine.raw_connection()
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another request is busy writing
+        response = api.login(user.email, "not the password")
+        assert response.status_code == 401
+    finally:
+        writer.rollback()
+        writer.close()

@@ -90,7 +90,8 @@ def test_pages_fit_a_320px_screen(browser_context, live_server):
 def _api_login(context, base, email):
     token = context.request.get(base + "/api/v1/auth/csrf").json()["csrf_token"]
     response = context.request.post(
-        base + "/api/v1/auth/login", headers={"X-CSRFToken": token},
+        base + "/api/v1/auth/login",
+        headers={"X-CSRFToken": token},
         data={"email": email, "password": "leefbaar-demo-2026"},
     )
     assert response.ok, response.text()
