@@ -57,6 +57,7 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "10/minute"
     LOGIN_LIMIT_PER_IP = "30/minute"
     SIGNUP_LIMIT_PER_IP = "20/hour"
+    RESET_LIMIT_PER_ACCOUNT = "5/hour"
     VERIFY_LIMIT_PER_USER = "10/hour"
     VERIFY_LIMIT_PER_IP = "30/hour"
 

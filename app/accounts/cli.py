@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from app.accounts import services
 from app.accounts.models import Role
-from app.core.db import commit
+from app.core.db import commit, write_intent
 from app.core.errors import DomainError
 from app.extensions import db
 
@@ -20,6 +20,7 @@ ROLE_CHOICE = click.Choice([role.value for role in Role])
 @click.option("--role", type=ROLE_CHOICE, default=Role.RESIDENT.value, show_default=True)
 @click.option("--name", "display_name", required=True, help="Display name.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@write_intent()
 def create_user(email: str, role: str, display_name: str, password: str) -> None:
     """Create an account with the given role."""
     try:
@@ -39,6 +40,7 @@ def create_user(email: str, role: str, display_name: str, password: str) -> None
 @users_cli.command("set-role")
 @click.argument("email")
 @click.argument("role", type=ROLE_CHOICE)
+@write_intent()
 def set_role(email: str, role: str) -> None:
     """Change the role of an existing account."""
     user = services.find_user_by_email(db.session, email)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
-REQUIRED = DataRequired(message=_l("Please fill this in."))
+from app.core.forms import REQUIRED
+
 # SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices.
 LANGUAGE_CHOICES = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
 
@@ -65,7 +66,3 @@ class PasswordChangeForm(FlaskForm):
         [REQUIRED, Length(max=1024)],
         description=_l("At least 10 characters."),
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A button-only form (log out, log out everywhere): CSRF token only."""

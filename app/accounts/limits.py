@@ -46,7 +46,7 @@ login_per_ip = limiter.shared_limit(
 signup_per_ip = limiter.shared_limit(_limit("SIGNUP_LIMIT_PER_IP"), "signup-ip", methods=POST_ONLY)
 reset_per_ip = limiter.shared_limit(_limit("SIGNUP_LIMIT_PER_IP"), "reset-ip", methods=POST_ONLY)
 reset_per_account = limiter.shared_limit(
-    _limit("SIGNUP_LIMIT_PER_IP"), "reset-account", key_func=account_key, methods=POST_ONLY
+    _limit("RESET_LIMIT_PER_ACCOUNT"), "reset-account", key_func=account_key, methods=POST_ONLY
 )
 
 

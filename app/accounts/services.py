@@ -117,7 +117,7 @@ def end_all_sessions(session: Session, user: User) -> None:
     session.flush()
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
+def change_password(session: Session, user: User, current: str, new: str) -> User:
     """Replace the password after checking the current one; other sessions end."""
     if not verify_password(user.password_hash, current):
         message = gettext("Your current password is not correct.")
@@ -125,6 +125,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     _check_new_password(new, user.email, user.display_name)
     user.password_hash = hash_password(new)
     end_all_sessions(session, user)
+    return user
 
 
 def update_profile(session: Session, user: User, changes: dict[str, Any]) -> User:

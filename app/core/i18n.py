@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -52,3 +52,14 @@ def select_locale() -> str:
 def init_i18n(app: Flask) -> None:
     """Bind Flask-Babel with our locale selector and the app's translations folder."""
     babel.init_app(app, locale_selector=select_locale)
+
+
+def remember_language(response: Response, language: str) -> None:
+    """Keep a visitor's language choice in a cookie for a year."""
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )

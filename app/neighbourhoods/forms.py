@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
-REQUIRED = DataRequired(message=_l("Please fill this in."))
+from app.core.forms import REQUIRED
 
 
 class VerifyForm(FlaskForm):
@@ -49,7 +49,3 @@ class ImportForm(FlaskForm):
         [FileRequired(message=_l("Choose a CSV file."))],
         description=_l("Columns: straat, huisnummer, toevoeging, postcode, plaats, complex."),
     )
-
-
-class ButtonForm(FlaskForm):
-    """A form with only a button; carries the CSRF token."""

@@ -15,15 +15,16 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.core.api import paginate
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound, RuleViolation
 from app.neighbourhoods.models import Complex, Household, InviteCode, Neighbourhood
-from app.neighbourhoods.permissions import check_can_create, check_can_manage
+from app.neighbourhoods.permissions import check_can_create, check_can_manage, manageable
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read off a letter
 CODE_LENGTH = 8
@@ -201,6 +202,23 @@ def import_households(
             gettext("Some of these addresses were just added by someone else.")
         ) from None
     return households
+
+
+def manageable_neighbourhoods(session: Session, actor: User) -> list[Neighbourhood]:
+    """Return the neighbourhoods the actor manages, by name."""
+    query = manageable(session, actor, select(Neighbourhood).order_by(Neighbourhood.name))
+    return list(session.scalars(query))
+
+
+def list_households(
+    session: Session, actor: User, neighbourhood: Neighbourhood, cursor: str | None, limit: int
+) -> tuple[dict[str, Any], int]:
+    """Return one page of a neighbourhood's homes and how many there are in all."""
+    check_can_manage(session, actor, neighbourhood)
+    query = select(Household).where(Household.neighbourhood_id == neighbourhood.id)
+    page = paginate(session, query, (Household.id,), cursor, limit)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    return page, total
 
 
 def get_household(session: Session, actor: User, household_id: int) -> Household:

@@ -169,7 +169,7 @@ def test_registrations_from_one_address_are_limited(limited):
 
 
 def test_reset_requests_for_one_account_are_limited(limited, make_user):
-    app = limited(SIGNUP_LIMIT_PER_IP="2/hour")
+    app = limited(RESET_LIMIT_PER_ACCOUNT="2/hour")
     user = make_user()
     statuses = [
         client_of(app, f"10.0.0.{n}")
