@@ -77,12 +77,12 @@ def _http_detail(error: HTTPException) -> str:
     return details.get(error.code or 500, gettext("Something went wrong on our side."))
 
 
-def _translate(messages: Any) -> Any:
+def translate_messages(messages: Any) -> Any:
     """Translate validation messages, keeping their nesting."""
     if isinstance(messages, dict):
-        return {key: _translate(value) for key, value in messages.items()}
+        return {key: translate_messages(value) for key, value in messages.items()}
     if isinstance(messages, list | tuple):
-        return [_translate(message) for message in messages]
+        return [translate_messages(message) for message in messages]
     return gettext(str(messages)) if isinstance(messages, str) else messages
 
 
@@ -97,7 +97,7 @@ def validation_errors(error: HTTPException) -> dict[str, Any] | None:
             flat.update(location_messages)
         else:
             flat.setdefault("_body", []).extend(location_messages)
-    return _translate(flat)
+    return translate_messages(flat)
 
 
 def _render_error(status: int, detail: str, *, code=None, errors=None, headers=None):

@@ -11,7 +11,7 @@ from flask import Request
 from flask_babel import gettext
 from marshmallow import ValidationError
 
-from app.core.errors import RuleViolation
+from app.core.errors import RuleViolation, translate_messages
 from app.neighbourhoods.schemas import MAX_IMPORT_ROWS, HouseholdImportSchema
 
 # Column names accepted in a CSV header, Dutch or English.
@@ -95,14 +95,5 @@ def household_rows(request: Request) -> list[dict[str, Any]]:
     except ValidationError as error:
         raise RuleViolation(
             gettext("Some rows are not valid. Nothing was added."),
-            errors=_translated(error.messages),
+            errors=translate_messages(error.messages),
         ) from None
-
-
-def _translated(messages: Any) -> Any:
-    """Translate marshmallow's own messages ("Not a valid integer."), keeping their nesting."""
-    if isinstance(messages, dict):
-        return {key: _translated(value) for key, value in messages.items()}
-    if isinstance(messages, list):
-        return [_translated(message) for message in messages]
-    return gettext(messages) if isinstance(messages, str) else messages
