@@ -358,3 +358,9 @@ def test_two_codes_made_at_once_leave_one_working(
         )
     ).all()
     assert sorted(working) == sorted(ids)
+
+
+def test_staff_account_page_has_no_home_section(client, login, make_user):
+    login(make_user("staff"))
+    page = client.get("/account").get_data(as_text=True)
+    assert 'action="/account/adres"' not in page
