@@ -103,9 +103,10 @@ def _check_api_body() -> None:
 def _parse_json_early() -> None:
     """Parse the body once here so deeply nested JSON is a 400, not a RecursionError (500)."""
     # A chunked body is cut off at the limit rather than refused; one more byte means too big.
-    if len(request.get_data()) >= request.max_content_length and request.environ["wsgi.input"].read(
-        1
-    ):
+    # Only for chunked bodies: with a known length, reading on could wait for the next request.
+    chunked = request.content_length is None
+    cut_off = len(request.get_data()) >= request.max_content_length
+    if chunked and cut_off and request.environ["wsgi.input"].read(1):
         raise RequestEntityTooLarge()
     try:
         request.get_json()

@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.accounts.models import User
 from app.core.api import paginate
@@ -216,8 +216,9 @@ def list_households(
     """Return one page of a neighbourhood's homes and how many there are in all."""
     check_can_manage(session, actor, neighbourhood)
     query = select(Household).where(Household.neighbourhood_id == neighbourhood.id)
-    page = paginate(session, query, (Household.id,), cursor, limit)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
+    listed = query.options(selectinload(Household.complex))  # one query for all complexes
+    page = paginate(session, listed, (Household.id,), cursor, limit)
     return page, total
 
 

@@ -407,3 +407,37 @@ def test_manage_form_needs_a_name(staff_client, make_neighbourhood, db):
     assert response.status_code == 422 and "Vul dit in." in _text(response)
     db.session.commit()
     assert db.session.scalar(select(Neighbourhood.name)) == "Noord"
+
+
+def test_address_list_loads_complexes_in_one_query(client, login, make_user, db, admin):
+    from sqlalchemy import event
+
+    from app.neighbourhoods import services
+
+    neighbourhood = services.create_neighbourhood(db.session, admin, {"name": "Telwijk"})
+    rows = [
+        {
+            "street": "Lindelaan",
+            "number": n,
+            "addition": "",
+            "postcode": "2806AB",
+            "city": "Gouda",
+            "complex": f"Blok {n}",
+        }
+        for n in range(1, 21)
+    ]
+    services.import_households(db.session, admin, neighbourhood, rows)
+    db.session.commit()
+    login(make_user("staff"))
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = client.get("/beheer/wijken/telwijk")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert page.status_code == 200 and b"Blok 20" in page.data
+    assert len(statements) < 12, statements
