@@ -76,6 +76,9 @@ class Config:
     INVITE_CODE_DAYS = 90
 
     JOBS_IMMEDIATE = False
+    # Serve anonymous lists from a per-process cache emptied on every relevant commit.
+    VISITOR_CACHE = True
+    PASSWORD_HASHING = "standard"  # noqa: S105  (a profile name, not a password)
     JOBS_SQLITE_PATH = str(INSTANCE_PATH / "jobs.db")
 
     PWA_VERSION_SALT = os.environ.get("PWA_VERSION_SALT", "")  # change to make clients update
@@ -113,6 +116,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     JOBS_IMMEDIATE = True
+    PASSWORD_HASHING = "fast"  # noqa: S105  (profile name; tests only, see accounts/passwords)
     MAIL_SERVER = None
     SERVER_NAME = None
 

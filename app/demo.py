@@ -12,6 +12,7 @@ from app.core.db import commit, write_intent
 from app.extensions import db
 from app.neighbourhoods import services as neighbourhoods
 from app.neighbourhoods.models import Household
+from app.proposals.demo import seed_proposals
 
 DEMO_PASSWORD = "leefbaar-demo-2026"  # noqa: S105  (printed for the demo; not a real secret)
 DEMO_USERS = (
@@ -109,6 +110,7 @@ def seed_demo() -> list[str]:
     resident = users["bewoner@demo.leefbaar.nl"]
     issued = neighbourhoods.issue_invite_code(session, admin, first_home)
     neighbourhoods.verify_household(session, resident, issued.code)
+    seed_proposals(session, users["medewerker@demo.leefbaar.nl"], resident)
     spare = neighbourhoods.issue_invite_code(
         session, admin, session.scalars(select(Household).order_by(Household.id.desc())).first()
     )
@@ -122,8 +124,17 @@ def init_demo(app: Flask) -> None:
     """Register `flask seed-demo`."""
 
     @app.cli.command("seed-demo")
-    def seed_demo_command() -> None:
-        """Create demo neighbourhoods, homes and accounts (once)."""
+    @click.option(
+        "--scale", is_flag=True, help="Also add 100,000 ideas and 1,000,000 votes (benchmarks)."
+    )
+    def seed_demo_command(scale: bool) -> None:
+        """Create demo neighbourhoods, homes, accounts, ideas and a round (once)."""
         with write_intent():
-            for line in seed_demo():
+            lines = seed_demo()
+            if scale:
+                from app.proposals.scale import seed_scale
+
+                lines += seed_scale(db.session)
+                commit(db.session)
+            for line in lines:
                 click.echo(line)

@@ -3,4 +3,5 @@
 FEATURES = (
     "app.accounts",
     "app.neighbourhoods",
+    "app.proposals",
 )

@@ -1,6 +1,15 @@
-"""Run every benchmark: python -m bench."""
+"""Run the benchmarks: python -m bench [foundation] [proposals] (all of them when none is named)."""
 
-from bench import foundation
+import sys
+
+from bench import foundation, proposals
+
+BENCHMARKS = {"foundation": foundation.main, "proposals": proposals.main}
 
 if __name__ == "__main__":
-    foundation.main()
+    names = sys.argv[1:] or list(BENCHMARKS)
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        sys.exit(f"Unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    for name in names:
+        BENCHMARKS[name]()

@@ -69,6 +69,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave alone the search objects that exist only in the database (proposals revision)."""
+    if reflected and compare_to is None and name:
+        return not (name.startswith("proposals_fts") or name == "ix_proposals_search")
+    return True
+
+
 def set_sqlite_foreign_keys(connection, *, on: bool) -> None:
     """Switch SQLite foreign keys outside any transaction (inside one the pragma is ignored).
 
@@ -101,6 +108,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -6,6 +6,7 @@ import contextvars
 import os
 import re
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.accounts import services as account_services
@@ -23,7 +25,7 @@ from app.accounts.models import Role, User
 from app.core.db import commit
 from app.extensions import db as _db
 from app.neighbourhoods import services as neighbourhood_services
-from app.neighbourhoods.models import Household, Neighbourhood
+from app.neighbourhoods.models import Household, Neighbourhood, staff_assignments
 
 PASSWORD = "correct horse battery staple"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -315,3 +317,27 @@ def smtp_server() -> Iterator[tuple[str, int, MailCollector]]:
         yield "127.0.0.1", port, collector
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def live_url(app):
+    """Serve the app on a free port with one thread per request, as production would."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def assign(db) -> Callable[..., None]:
+    """Assign a staff member to neighbourhoods (rows in staff_assignments)."""
+
+    def do(user: User, *neighbourhoods: Neighbourhood) -> None:
+        rows = [{"user_id": user.id, "neighbourhood_id": n.id} for n in neighbourhoods]
+        db.session.execute(sa.insert(staff_assignments), rows)
+        commit(db.session)
+
+    return do

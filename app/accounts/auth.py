@@ -80,3 +80,8 @@ def require_admin() -> User:
     if not user.is_admin:
         raise Forbidden(gettext("Only administrators can do this."))
     return user
+
+
+def current_viewer() -> User | None:
+    """Return the logged-in user, or None for a visitor."""
+    return current_user._get_current_object() if current_user.is_authenticated else None

@@ -98,11 +98,23 @@ def _decode_cursor(cursor: str, size: int) -> list[Any]:
     return values
 
 
-def paginate(session, query: Select, keys: Sequence, cursor: str | None, limit: int) -> dict:
-    """Return one page of query ordered by the unique key columns, after the cursor."""
-    query = query.order_by(*keys)
+def paginate(
+    session,
+    query: Select,
+    keys: Sequence,
+    cursor: str | None,
+    limit: int,
+    *,
+    descending: bool = False,
+) -> dict:
+    """Return one page of query ordered by the unique key columns, after the cursor.
+
+    With descending=True every key sorts from high to low (newest, most votes first).
+    """
+    query = query.order_by(*(key.desc() for key in keys) if descending else keys)
     if cursor:
-        query = query.where(tuple_(*keys) > tuple_(*_decode_cursor(cursor, len(keys))))
+        after = tuple_(*_decode_cursor(cursor, len(keys)))
+        query = query.where(tuple_(*keys) < after if descending else tuple_(*keys) > after)
     rows = list(session.scalars(query.limit(limit + 1)))
     next_cursor = None
     if len(rows) > limit:

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import LazyString, format_date, get_locale
+from flask_babel import LazyString, format_currency, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 
@@ -46,6 +46,17 @@ def add_nav_item(app: Flask, endpoint: str, label: LazyString, icon: str, order:
     items.sort(key=lambda item: item.order)
 
 
+def add_staff_link(app: Flask, endpoint: str, label: LazyString, order: int) -> None:
+    """Add a page to the staff menu in the top bar."""
+    items = app.extensions.setdefault("leefbaar_staff_links", [])
+    items.append(NavItem(endpoint, label, "", order))
+    items.sort(key=lambda item: item.order)
+
+
+def _staff_links() -> list[NavItem]:
+    return current_app.extensions.get("leefbaar_staff_links", [])
+
+
 def _nav_items() -> list[NavItem]:
     return current_app.extensions.get("leefbaar_nav", [])
 
@@ -60,14 +71,17 @@ def _is_current(item: NavItem) -> bool:
 def init_assets(app: Flask) -> None:
     """Expose the helpers to templates."""
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["euros"] = format_euros
     app.jinja_env.globals.update(
         static_url=static_url,
         nav_items=_nav_items,
+        staff_links=_staff_links,
         nav_is_current=_is_current,
         slot_templates=slot_templates,
         current_locale=lambda: str(get_locale()),
         viewer_key=viewer_key,
         format_date=format_date,
+        format_datetime=format_datetime,
     )
 
 
@@ -90,3 +104,11 @@ def slot_templates(slot: str) -> list[str]:
     """Return the templates added to a slot, in order."""
     slots = current_app.extensions.get("leefbaar_slots", {})
     return [template for _, template in slots.get(slot, [])]
+
+
+def format_euros(cents: int) -> str:
+    """Write an amount of cents as money in the user's language: € 1.250,50."""
+    whole = cents % 100 == 0
+    if whole:  # "€ 1.800", not "€ 1.800,00"
+        return format_currency(cents // 100, "EUR", format="¤ #,##0", currency_digits=False)
+    return format_currency(cents / 100, "EUR")

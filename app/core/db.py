@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
+import math
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
@@ -19,6 +21,7 @@ from sqlalchemy.orm import (
     registry,
     scoped_session,
 )
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 log = logging.getLogger(__name__)
@@ -87,10 +90,27 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
+    try:  # SQLite builds without the math functions get Python's (used in counters)
+        cursor.execute("SELECT ln(1), exp(0)")
+    except sqlite3.OperationalError:
+        dbapi_connection.create_function("ln", 1, math.log, deterministic=True)
+        dbapi_connection.create_function("exp", 1, math.exp, deterministic=True)
     if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+
+
+# One writer at a time per SQLite file and process: threads queue here and are woken at once,
+# instead of sleeping in SQLite's busy handler (1, 2, 5 … 100 ms) while another thread writes.
+_sqlite_writers: dict[str, threading.Lock] = {}
+_sqlite_writers_guard = threading.Lock()
+
+
+def _writer_lock(conn) -> threading.Lock:
+    database = conn.engine.url.database or ""
+    with _sqlite_writers_guard:
+        return _sqlite_writers.setdefault(database, threading.Lock())
 
 
 @event.listens_for(Engine, "begin")
@@ -98,7 +118,36 @@ def _begin_sqlite(conn) -> None:
     """Start SQLite transactions, taking the write lock first when a write is intended."""
     if conn.dialect.name != "sqlite":
         return
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+    if not _write_intent.get():
+        conn.exec_driver_sql("BEGIN")
+        return
+    lock = _writer_lock(conn)
+    # With a timeout: should a holder ever leak, SQLite's own busy timeout still applies.
+    if lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        conn.info["sqlite_writer"] = lock
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _release_writer(conn.info)
+        raise
+
+
+def _release_writer(info: dict) -> None:
+    lock = info.pop("sqlite_writer", None)
+    if lock is not None:
+        lock.release()
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _end_sqlite_write(conn) -> None:
+    _release_writer(conn.info)
+
+
+@event.listens_for(Pool, "checkin")
+def _release_on_checkin(dbapi_connection, connection_record) -> None:
+    """Safety net: a connection that goes back to the pool never keeps the writer lock."""
+    _release_writer(connection_record.info)
 
 
 @contextlib.contextmanager

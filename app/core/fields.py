@@ -14,3 +14,15 @@ class Trimmed(fields.String):
         if not text and self.required:
             raise self.make_error("required")
         return text
+
+
+class StrictInteger(fields.Integer):
+    """A JSON integer: "12", 1.5 and true are refused rather than converted."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)

@@ -31,6 +31,22 @@ def task(**options) -> Callable:
     return decorate
 
 
+def periodic_task(schedule: Callable, **options) -> Callable:
+    """Register a huey task that the worker runs on a schedule (huey.crontab), in app context."""
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def run_in_app():
+            if _app is None:
+                raise RuntimeError("jobs.init_jobs() has not been called")
+            with _app.app_context():
+                return fn()
+
+        return huey.periodic_task(schedule, name=fn.__name__, **options)(run_in_app)
+
+    return decorate
+
+
 def init_jobs(app: Flask) -> None:
     """Point the shared huey instance at this app's queue storage."""
     global _app

@@ -6,7 +6,7 @@ from flask import current_app, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from app.accounts.auth import require_staff, staff_required
 from app.accounts.schemas import MeSchema
@@ -57,7 +57,9 @@ IMPORT_BODY = {
 @blp.response(200, NeighbourhoodPage)
 def list_neighbourhoods(page):
     """List neighbourhoods by name."""
-    query = select(Neighbourhood).options(selectinload(Neighbourhood.complexes))
+    query = select(Neighbourhood).options(
+        selectinload(Neighbourhood.complexes), undefer(Neighbourhood.boundary)
+    )
     return paginate(db.session, query, (Neighbourhood.name, Neighbourhood.id), **page)
 
 

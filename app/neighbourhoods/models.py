@@ -28,7 +28,8 @@ class Neighbourhood(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
-    boundary: Mapped[dict | None] = mapped_column(JSON)
+    # Deferred: large, and only the neighbourhood API shows it (it undefers it there).
+    boundary: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     focus: Mapped[bool] = mapped_column(default=False, server_default=false())
     focus_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 

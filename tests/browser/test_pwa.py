@@ -2,20 +2,11 @@
 
 import pytest
 
+from tests.browser.pages import api_login as _api_login
+from tests.browser.pages import open_page as _open
+from tests.browser.pages import wait_for_control as _wait_for_control
+
 pytestmark = pytest.mark.browser
-
-
-def _open(context, url):
-    page = context.pages[0] if context.pages else context.new_page()
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
-    return page
-
-
-def _wait_for_control(page):
-    page.evaluate("navigator.serviceWorker.ready")
-    page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
 def test_chromium_reports_no_installability_errors(browser_context, live_server):
@@ -85,16 +76,6 @@ def test_pages_fit_a_320px_screen(browser_context, live_server):
     for path in ("/", "/inloggen", "/registreren", "/wijken"):
         page.goto(live_server + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
-
-
-def _api_login(context, base, email):
-    token = context.request.get(base + "/api/v1/auth/csrf").json()["csrf_token"]
-    response = context.request.post(
-        base + "/api/v1/auth/login",
-        headers={"X-CSRFToken": token},
-        data={"email": email, "password": "leefbaar-demo-2026"},
-    )
-    assert response.ok, response.text()
 
 
 def _cached_text(page, cache_name, path):

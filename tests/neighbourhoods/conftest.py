@@ -1,18 +1,16 @@
-"""Fixtures of the neighbourhoods tests: people, staff assignments, row counts, a live server."""
+"""Fixtures of the neighbourhoods tests: people, staff assignments, row counts."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import func, insert, select
-from werkzeug.serving import make_server
+from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.core.db import commit
 from app.neighbourhoods import services
-from app.neighbourhoods.models import Household, Neighbourhood, staff_assignments
+from app.neighbourhoods.models import Household
 
 
 @pytest.fixture
@@ -32,18 +30,6 @@ def staff_api(api, staff):
     """The API client, logged in as a staff member who manages every neighbourhood."""
     assert api.login(staff.email).status_code == 200
     return api
-
-
-@pytest.fixture
-def assign(db) -> Callable[..., None]:
-    """Assign a staff member to neighbourhoods (rows in staff_assignments)."""
-
-    def do(user: User, *neighbourhoods: Neighbourhood) -> None:
-        rows = [{"user_id": user.id, "neighbourhood_id": n.id} for n in neighbourhoods]
-        db.session.execute(insert(staff_assignments), rows)
-        commit(db.session)
-
-    return do
 
 
 @pytest.fixture
@@ -67,15 +53,3 @@ def issue_code(db, admin) -> Callable[[Household], str]:
         return issued.code
 
     return do
-
-
-@pytest.fixture
-def live_url(app):
-    """Serve the app on a free port with one thread per request, as production would."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)

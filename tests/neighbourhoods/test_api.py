@@ -8,7 +8,7 @@ import pytest
 
 from app.neighbourhoods.models import Neighbourhood
 from tests.conftest import problem
-from tests.neighbourhoods.helpers import Browser, race
+from tests.live import Browser, race
 
 SQUARE = [[4.69, 52.008], [4.705, 52.008], [4.705, 52.018], [4.69, 52.018], [4.69, 52.008]]
 POLYGON = {"type": "Polygon", "coordinates": [SQUARE]}

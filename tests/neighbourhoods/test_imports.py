@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from app.neighbourhoods.models import Complex, Household
 from tests.conftest import problem
-from tests.neighbourhoods.helpers import Browser, csv_file, race, row
+from tests.live import Browser, race
+from tests.neighbourhoods.helpers import csv_file, row
 
 URL = "/neighbourhoods/noord/households"
 

@@ -12,7 +12,8 @@ from app.core.db import utcnow
 from app.neighbourhoods.models import InviteCode
 from app.neighbourhoods.services import verify_household
 from tests.conftest import PASSWORD, form_token, problem
-from tests.neighbourhoods.helpers import CODE_PATTERN, Browser, race
+from tests.live import Browser, race
+from tests.neighbourhoods.helpers import CODE_PATTERN
 
 
 @pytest.fixture

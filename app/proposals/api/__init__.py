@@ -1,0 +1,1 @@
+"""The proposals JSON API, one blueprint per area."""

@@ -1,0 +1,1 @@
+"""Marshmallow schemas of the proposals API, one module per area."""

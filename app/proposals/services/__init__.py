@@ -1,0 +1,1 @@
+"""Use cases of the proposals feature, one module per area."""

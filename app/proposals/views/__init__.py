@@ -1,0 +1,1 @@
+"""The proposals HTML pages, one blueprint per area."""
