@@ -28,6 +28,16 @@ from app.core.themes import Theme
 from app.neighbourhoods.models import Household, Neighbourhood
 from app.neighbourhoods.services import slugify
 from app.proposals.models import Proposal, Round, Status, Vote, VoteStyle, VoteUnit
+from app.proposals.scale_words import (
+    ADJECTIVES,
+    FIRST_NAMES,
+    LAST_NAMES,
+    NEW_NEIGHBOURHOODS,
+    PLACES,
+    SENTENCES,
+    STREETS,
+    THINGS,
+)
 from app.proposals.services.votes import TRENDING_EPOCH, TRENDING_HALF_LIFE_SECONDS
 
 SCALE_DOMAIN = "schaal.leefbaar.nl"
@@ -40,39 +50,6 @@ BATCH = 5000  # rows per executemany; insertmanyvalues splits them below the par
 SEED = 2026
 DAY = timedelta(days=1)
 
-NEW_NEIGHBOURHOODS = ("Goverwelle", "Kort Haarlem", "Oosterwei", "Plaswijck", "Achterwillens")
-STREETS = ("Lindelaan", "Eikenhof", "Kastanjestraat", "Beukenrode", "Wilgenpad", "Populierenweg")
-FIRST_NAMES = (
-    "Anna", "Daan", "Fatima", "Henk", "Ilse", "Jan", "Kees", "Lotte", "Mila", "Noah",
-    "Priya", "Ruben", "Sara", "Tim", "Yusuf", "Zeynep", "Bram", "Emma", "Sem", "Lieke",
-)  # fmt: skip
-LAST_NAMES = (
-    "de Jong", "Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer",
-    "Yilmaz", "El Idrissi", "de Boer", "Mulder", "Bos", "Vos", "Peters", "Hendriks",
-)  # fmt: skip
-ADJECTIVES = ("Meer", "Nieuwe", "Betere", "Extra", "Groene", "Veilige", "Mooie", "Grotere")
-THINGS = (
-    "bankjes", "bloembakken", "speeltoestellen", "lantaarnpalen", "fietsenrekken",
-    "afvalbakken", "moestuinen", "bomen", "picknicktafels", "watertappunten", "nestkastjes",
-    "jeu-de-boulesbanen", "zitplekken", "geveltuinen", "boekenkastjes", "buitenfitness",
-)  # fmt: skip
-PLACES = (
-    "bij de speeltuin", "op het plein", "langs de singel", "achter de flat", "bij het buurthuis",
-    "aan het water", "bij de school", "in de hofjes", "bij de bushalte", "op het grasveld",
-)  # fmt: skip
-SENTENCES = (
-    "Nu is het daar vaak rommelig en donker.",
-    "Veel buren zeggen dat ze er graag samen iets van willen maken.",
-    "Kinderen spelen er elke dag, maar er is weinig te doen.",
-    "Ouderen zouden er graag even willen zitten.",
-    "Wij willen zelf helpen met het onderhoud.",
-    "Het maakt de buurt schoner en gezelliger.",
-    "De woningcorporatie kan misschien het materiaal betalen.",
-    "Op zaterdag kunnen we het met een groep vrijwilligers aanleggen.",
-    "Zo leren buren elkaar beter kennen.",
-    "Er gebeuren nu soms vervelende dingen als het donker is.",
-)
-# Most ideas are public; the rest show that the list filters them out.
 STATUS_MIX = (
     (Status.PUBLISHED, 92),
     (Status.SUBMITTED, 3),

@@ -117,3 +117,17 @@ def api_as(make_api) -> Callable[[User], object]:
         return client
 
     return log_in
+
+
+@pytest.fixture
+def staff_api(api_as, staff):
+    """An API client of a staff member who manages every neighbourhood."""
+    return api_as(staff)
+
+
+@pytest.fixture
+def outsider(make_user, make_neighbourhood, assign):
+    """A staff member assigned to another neighbourhood only."""
+    user = make_user("staff", email="noord@example.com")
+    assign(user, make_neighbourhood("Noord"))
+    return user

@@ -105,3 +105,9 @@ def received(signal) -> Iterator[list[dict]]:
         yield payloads
     finally:
         signal.disconnect(receive)
+
+
+def decide(client, kind, item_id, decision, reason=""):
+    """Post a moderation decision through the API."""
+    path = f"/moderation/{kind}/{item_id}/decision"
+    return client.post(path, json={"decision": decision, "reason": reason})

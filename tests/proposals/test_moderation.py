@@ -1,4 +1,4 @@
-"""Moderation: the queue, decisions on ideas and comments, the log, and the staff pages."""
+"""Moderation API: the queue, decisions on ideas and comments, and the log."""
 
 from datetime import timedelta
 
@@ -7,31 +7,12 @@ from sqlalchemy import update
 
 from app.core.db import commit, utcnow
 from app.proposals.models import Comment, CommentStatus, Flag, Proposal, Status
-from tests.conftest import form_token, problem
+from tests.conftest import problem
 from tests.proposals import discussion_helpers as helpers
-from tests.proposals.discussion_helpers import fresh, log_entries, open_flags
+from tests.proposals.discussion_helpers import decide, fresh, log_entries, open_flags
 
 make_comment = helpers.make_comment
 flaggers = helpers.flaggers
-
-
-@pytest.fixture
-def staff_api(api_as, staff):
-    """An API client of a staff member who manages every neighbourhood."""
-    return api_as(staff)
-
-
-@pytest.fixture
-def outsider(make_user, make_neighbourhood, assign):
-    """A staff member assigned to another neighbourhood only."""
-    user = make_user("staff", email="noord@example.com")
-    assign(user, make_neighbourhood("Noord"))
-    return user
-
-
-def _decide(client, kind, item_id, decision, reason=""):
-    path = f"/moderation/{kind}/{item_id}/decision"
-    return client.post(path, json={"decision": decision, "reason": reason})
 
 
 def _flag_all(api_as, flaggers, idea=None, comment=None, reason="spam"):
@@ -131,7 +112,7 @@ def test_queue_refuses_visitors(api):
 
 def test_staff_publish_a_submitted_idea(db, staff_api, make_proposal):
     idea = make_proposal(status=Status.SUBMITTED)
-    response = _decide(staff_api, "proposals", idea.id, "publish")
+    response = decide(staff_api, "proposals", idea.id, "publish")
     assert response.status_code == 200 and response.get_json()["status"] == "published"
     stored = fresh(db, Proposal, idea.id)
     assert stored.status == Status.PUBLISHED and stored.published_at is not None
@@ -139,7 +120,7 @@ def test_staff_publish_a_submitted_idea(db, staff_api, make_proposal):
 
 def test_decision_answers_with_the_log_entry(staff, staff_api, make_proposal):
     idea = make_proposal(status=Status.SUBMITTED)
-    body = _decide(
+    body = decide(
         staff_api, "proposals", idea.id, "reject", "Dit hoort bij de gemeente."
     ).get_json()
     assert {k: body[k] for k in ("moderator", "decision", "reason", "kind", "proposal")} == {
@@ -153,25 +134,25 @@ def test_decision_answers_with_the_log_entry(staff, staff_api, make_proposal):
 
 def test_reject_needs_a_reason(db, staff_api, make_proposal):
     idea = make_proposal(status=Status.SUBMITTED)
-    assert "reason" in problem(_decide(staff_api, "proposals", idea.id, "reject"), 422)["errors"]
+    assert "reason" in problem(decide(staff_api, "proposals", idea.id, "reject"), 422)["errors"]
     assert fresh(db, Proposal, idea.id).status == Status.SUBMITTED
 
 
 def test_author_sees_why_the_idea_was_rejected(api_as, resident, staff_api, make_proposal):
     idea = make_proposal(status=Status.SUBMITTED)
-    _decide(staff_api, "proposals", idea.id, "reject", "Dit regelt de gemeente.")
+    decide(staff_api, "proposals", idea.id, "reject", "Dit regelt de gemeente.")
     body = api_as(resident).get(f"/proposals/{idea.id}").get_json()
     assert (body["status"], body["decision_reason"]) == ("rejected", "Dit regelt de gemeente.")
 
 
 def test_hide_needs_a_reason(staff_api, make_proposal):
     idea = make_proposal()
-    problem(_decide(staff_api, "proposals", idea.id, "hide", "   "), 422)
+    problem(decide(staff_api, "proposals", idea.id, "hide", "   "), 422)
 
 
 def test_hiding_an_idea_remembers_its_status(db, staff_api, make_proposal):
     idea = make_proposal(status=Status.SELECTED)
-    _decide(staff_api, "proposals", idea.id, "hide", "Persoonsgegevens")
+    decide(staff_api, "proposals", idea.id, "hide", "Persoonsgegevens")
     stored = fresh(db, Proposal, idea.id)
     assert (stored.status, stored.status_before_hidden, stored.decision_reason) == (
         Status.HIDDEN,
@@ -185,7 +166,7 @@ def test_restore_returns_an_idea_to_its_status_and_settles_flags(
 ):
     idea = make_proposal()
     _flag_all(api_as, flaggers, idea=idea)
-    response = _decide(staff_api, "proposals", idea.id, "restore")
+    response = decide(staff_api, "proposals", idea.id, "restore")
     assert response.get_json()["status"] == "published"
     stored = fresh(db, Proposal, idea.id)
     assert (stored.status, stored.status_before_hidden) == (Status.PUBLISHED, None)
@@ -193,15 +174,15 @@ def test_restore_returns_an_idea_to_its_status_and_settles_flags(
 
 
 def test_restoring_an_idea_that_is_not_hidden_is_a_409(staff_api, make_proposal):
-    problem(_decide(staff_api, "proposals", make_proposal().id, "restore"), 409)
+    problem(decide(staff_api, "proposals", make_proposal().id, "restore"), 409)
 
 
 def test_publishing_a_published_idea_is_a_409(staff_api, make_proposal):
-    problem(_decide(staff_api, "proposals", make_proposal().id, "publish"), 409)
+    problem(decide(staff_api, "proposals", make_proposal().id, "publish"), 409)
 
 
 def test_rejecting_a_published_idea_is_a_409(staff_api, make_proposal):
-    problem(_decide(staff_api, "proposals", make_proposal().id, "reject", "Te laat"), 409)
+    problem(decide(staff_api, "proposals", make_proposal().id, "reject", "Te laat"), 409)
 
 
 def test_hiding_an_idea_hidden_by_flags_keeps_it_hidden_with_the_new_reason(
@@ -209,7 +190,7 @@ def test_hiding_an_idea_hidden_by_flags_keeps_it_hidden_with_the_new_reason(
 ):
     idea = make_proposal()
     _flag_all(api_as, flaggers, idea=idea)
-    _decide(staff_api, "proposals", idea.id, "hide", "Reclame")
+    decide(staff_api, "proposals", idea.id, "hide", "Reclame")
     stored = fresh(db, Proposal, idea.id)
     assert (stored.status, stored.status_before_hidden, stored.decision_reason) == (
         Status.HIDDEN,
@@ -224,7 +205,7 @@ def test_dismissing_flags_restores_an_idea_hidden_by_them(
 ):
     idea = make_proposal()
     _flag_all(api_as, flaggers, idea=idea)
-    _decide(staff_api, "proposals", idea.id, "dismiss_flags", "Niets aan de hand")
+    decide(staff_api, "proposals", idea.id, "dismiss_flags", "Niets aan de hand")
     assert fresh(db, Proposal, idea.id).status == Status.PUBLISHED
     assert staff_api.get("/moderation/queue").get_json()["items"] == []
 
@@ -234,26 +215,26 @@ def test_dismissing_flags_of_a_visible_idea_leaves_it_visible(
 ):
     idea = make_proposal()
     api_as(flaggers[0]).post(f"/proposals/{idea.id}/flag", json={"reason": "spam"})
-    _decide(staff_api, "proposals", idea.id, "dismiss_flags")
+    decide(staff_api, "proposals", idea.id, "dismiss_flags")
     assert fresh(db, Proposal, idea.id).status == Status.PUBLISHED
     assert open_flags(db, proposal_id=idea.id) == 0
 
 
 def test_dismissing_without_open_flags_is_a_409(staff_api, make_proposal):
-    problem(_decide(staff_api, "proposals", make_proposal().id, "dismiss_flags"), 409)
+    problem(decide(staff_api, "proposals", make_proposal().id, "dismiss_flags"), 409)
 
 
 def test_unknown_decision_is_refused(staff_api, make_proposal):
-    body = problem(_decide(staff_api, "proposals", make_proposal().id, "delete"), 422)
+    body = problem(decide(staff_api, "proposals", make_proposal().id, "delete"), 422)
     assert "decision" in body["errors"]
 
 
 def test_decision_on_an_unknown_idea_is_a_404(staff_api):
-    problem(_decide(staff_api, "proposals", 999999, "publish"), 404)
+    problem(decide(staff_api, "proposals", 999999, "publish"), 404)
 
 
 def test_decision_on_a_draft_is_a_404(staff_api, make_proposal):
-    problem(_decide(staff_api, "proposals", make_proposal(status=Status.DRAFT).id, "publish"), 404)
+    problem(decide(staff_api, "proposals", make_proposal(status=Status.DRAFT).id, "publish"), 404)
 
 
 @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.PUBLISHED])
@@ -261,17 +242,17 @@ def test_staff_of_another_neighbourhood_cannot_decide_on_ideas(
     db, api_as, outsider, make_proposal, status
 ):
     idea = make_proposal(status=status)
-    problem(_decide(api_as(outsider), "proposals", idea.id, "hide", "Weg"), 403)
+    problem(decide(api_as(outsider), "proposals", idea.id, "hide", "Weg"), 403)
     assert fresh(db, Proposal, idea.id).status == status
 
 
-def test_residents_cannot_decide(api_as, resident, make_proposal):
+def test_residents_cannotdecide(api_as, resident, make_proposal):
     idea = make_proposal(status=Status.SUBMITTED)
-    problem(_decide(api_as(resident), "proposals", idea.id, "publish"), 403)
+    problem(decide(api_as(resident), "proposals", idea.id, "publish"), 403)
 
 
-def test_visitors_cannot_decide(api, make_proposal):
-    problem(_decide(api, "proposals", make_proposal(status=Status.SUBMITTED).id, "publish"), 401)
+def test_visitors_cannotdecide(api, make_proposal):
+    problem(decide(api, "proposals", make_proposal(status=Status.SUBMITTED).id, "publish"), 401)
 
 
 # Decisions on comments
@@ -282,7 +263,7 @@ def test_hiding_a_comment_shows_the_author_the_reason(
 ):
     idea = make_proposal()
     comment = make_comment(idea)
-    assert _decide(staff_api, "comments", comment.id, "hide", "Kwetsend").status_code == 200
+    assert decide(staff_api, "comments", comment.id, "hide", "Kwetsend").status_code == 200
     [item] = api_as(resident).get(f"/proposals/{idea.id}/comments").get_json()["items"]
     assert (item["status"], item["hidden_reason"]) == ("hidden", "Kwetsend")
 
@@ -291,9 +272,9 @@ def test_comment_count_follows_hide_and_restore(db, staff_api, make_proposal, ma
     idea = make_proposal()
     comment = make_comment(idea)
     make_comment(idea)
-    _decide(staff_api, "comments", comment.id, "hide", "Kwetsend")
+    decide(staff_api, "comments", comment.id, "hide", "Kwetsend")
     assert fresh(db, Proposal, idea.id).comment_count == 1
-    _decide(staff_api, "comments", comment.id, "restore")
+    decide(staff_api, "comments", comment.id, "restore")
     assert fresh(db, Proposal, idea.id).comment_count == 2
     assert fresh(db, Comment, comment.id).hidden_reason == ""
 
@@ -301,8 +282,8 @@ def test_comment_count_follows_hide_and_restore(db, staff_api, make_proposal, ma
 def test_hiding_a_hidden_comment_does_not_count_twice(db, staff_api, make_proposal, make_comment):
     idea = make_proposal()
     comment = make_comment(idea)
-    _decide(staff_api, "comments", comment.id, "hide", "Kwetsend")
-    _decide(staff_api, "comments", comment.id, "hide", "Toch kwetsend")
+    decide(staff_api, "comments", comment.id, "hide", "Kwetsend")
+    decide(staff_api, "comments", comment.id, "hide", "Toch kwetsend")
     assert fresh(db, Proposal, idea.id).comment_count == 0
 
 
@@ -312,7 +293,7 @@ def test_dismissing_flags_restores_a_comment_hidden_by_them(
     idea = make_proposal()
     comment = make_comment(idea)
     _flag_all(api_as, flaggers, comment=comment)
-    _decide(staff_api, "comments", comment.id, "dismiss_flags")
+    decide(staff_api, "comments", comment.id, "dismiss_flags")
     assert fresh(db, Comment, comment.id).status == CommentStatus.VISIBLE
     assert fresh(db, Proposal, idea.id).comment_count == 1
     assert open_flags(db, comment_id=comment.id) == 0
@@ -320,12 +301,12 @@ def test_dismissing_flags_restores_a_comment_hidden_by_them(
 
 def test_publish_is_not_a_decision_on_comments(staff_api, make_proposal, make_comment):
     comment = make_comment(make_proposal())
-    body = problem(_decide(staff_api, "comments", comment.id, "publish"), 422)
+    body = problem(decide(staff_api, "comments", comment.id, "publish"), 422)
     assert "decision" in body["errors"]
 
 
 def test_restoring_a_visible_comment_is_a_409(staff_api, make_proposal, make_comment):
-    problem(_decide(staff_api, "comments", make_comment(make_proposal()).id, "restore"), 409)
+    problem(decide(staff_api, "comments", make_comment(make_proposal()).id, "restore"), 409)
 
 
 def test_deciding_on_a_deleted_comment_is_a_409(
@@ -333,28 +314,28 @@ def test_deciding_on_a_deleted_comment_is_a_409(
 ):
     comment = make_comment(make_proposal())
     api_as(resident).delete(f"/comments/{comment.id}")
-    problem(_decide(staff_api, "comments", comment.id, "hide", "Weg"), 409)
+    problem(decide(staff_api, "comments", comment.id, "hide", "Weg"), 409)
 
 
 def test_decision_on_an_unknown_comment_is_a_404(staff_api):
-    problem(_decide(staff_api, "comments", 999999, "hide", "Weg"), 404)
+    problem(decide(staff_api, "comments", 999999, "hide", "Weg"), 404)
 
 
 def test_staff_of_another_neighbourhood_cannot_decide_on_comments(
     db, api_as, outsider, make_proposal, make_comment
 ):
     comment = make_comment(make_proposal())
-    problem(_decide(api_as(outsider), "comments", comment.id, "hide", "Weg"), 403)
+    problem(decide(api_as(outsider), "comments", comment.id, "hide", "Weg"), 403)
     assert fresh(db, Comment, comment.id).status == CommentStatus.VISIBLE
 
 
-def test_staff_assigned_to_the_neighbourhood_can_decide(
+def test_staff_assigned_to_the_neighbourhood_candecide(
     api_as, make_user, assign, wijk, make_proposal
 ):
     local = make_user("staff")
     assign(local, wijk)
     idea = make_proposal(status=Status.SUBMITTED)
-    assert _decide(api_as(local), "proposals", idea.id, "publish").status_code == 200
+    assert decide(api_as(local), "proposals", idea.id, "publish").status_code == 200
 
 
 # The log
@@ -362,9 +343,9 @@ def test_staff_assigned_to_the_neighbourhood_can_decide(
 
 def test_every_decision_is_logged(db, staff, staff_api, make_proposal, make_comment):
     idea = make_proposal(status=Status.SUBMITTED)
-    _decide(staff_api, "proposals", idea.id, "publish", "Mooi plan")
+    decide(staff_api, "proposals", idea.id, "publish", "Mooi plan")
     comment = make_comment(fresh(db, Proposal, idea.id))
-    _decide(staff_api, "comments", comment.id, "hide", "Kwetsend")
+    decide(staff_api, "comments", comment.id, "hide", "Kwetsend")
     entries = log_entries(db, proposal_id=idea.id)
     assert [(e.moderator_id, e.decision, e.reason, e.comment_id) for e in entries] == [
         (staff.id, "publish", "Mooi plan", None),
@@ -374,14 +355,14 @@ def test_every_decision_is_logged(db, staff, staff_api, make_proposal, make_comm
 
 def test_refused_decisions_are_not_logged(db, staff_api, make_proposal):
     idea = make_proposal()
-    _decide(staff_api, "proposals", idea.id, "publish")
+    decide(staff_api, "proposals", idea.id, "publish")
     assert log_entries(db, proposal_id=idea.id) == []
 
 
 def test_log_lists_decisions_newest_first(staff, staff_api, make_proposal):
     first, second = make_proposal(status=Status.SUBMITTED), make_proposal(status=Status.SUBMITTED)
-    _decide(staff_api, "proposals", first.id, "publish")
-    _decide(staff_api, "proposals", second.id, "reject", "Past niet")
+    decide(staff_api, "proposals", first.id, "publish")
+    decide(staff_api, "proposals", second.id, "reject", "Past niet")
     items = staff_api.get("/moderation/log").get_json()["items"]
     assert [(i["proposal"], i["decision"], i["reason"], i["moderator"]) for i in items] == [
         (second.id, "reject", "Past niet", staff.display_name),
@@ -392,7 +373,7 @@ def test_log_lists_decisions_newest_first(staff, staff_api, make_proposal):
 
 def test_log_is_paginated(staff_api, make_proposal):
     for _ in range(3):
-        _decide(staff_api, "proposals", make_proposal(status=Status.SUBMITTED).id, "publish")
+        decide(staff_api, "proposals", make_proposal(status=Status.SUBMITTED).id, "publish")
     first = staff_api.get("/moderation/log", query_string={"limit": 2}).get_json()
     rest = staff_api.get(
         "/moderation/log", query_string={"limit": 2, "cursor": first["next_cursor"]}
@@ -401,7 +382,7 @@ def test_log_is_paginated(staff_api, make_proposal):
 
 
 def test_log_leaves_out_other_neighbourhoods(api_as, outsider, staff_api, make_proposal):
-    _decide(staff_api, "proposals", make_proposal(status=Status.SUBMITTED).id, "publish")
+    decide(staff_api, "proposals", make_proposal(status=Status.SUBMITTED).id, "publish")
     assert api_as(outsider).get("/moderation/log").get_json()["items"] == []
 
 
@@ -413,120 +394,8 @@ def test_log_refuses_visitors(api):
     problem(api.get("/moderation/log"), 401)
 
 
-# The staff pages
-
-
-@pytest.fixture
-def staff_client(client, login, staff):
-    """The browser, logged in as a staff member who manages every neighbourhood."""
-    login(staff)
-    return client
-
-
-def test_moderation_page_shows_the_queue_with_a_form_per_item(
-    staff_client, make_proposal, make_comment, api_as, make_resident
-):
-    idea = make_proposal(status=Status.SUBMITTED, title="Groene speelplek")
-    comment = make_comment(make_proposal())
-    api_as(make_resident()).post(f"/comments/{comment.id}/flag", json={"reason": "spam"})
-    page = staff_client.get("/beheer/moderatie")
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "Groene speelplek" in html
-    assert f'action="/beheer/moderatie/ideeen/{idea.id}"' in html
-    assert f'action="/beheer/moderatie/reacties/{comment.id}"' in html
-    assert f'for="reason-proposal-{idea.id}"' in html
-
-
-def test_moderation_page_says_when_nothing_waits(staff_client):
-    assert staff_client.get("/beheer/moderatie").status_code == 200
-
-
-def test_moderation_page_refuses_residents(client, login, resident):
-    login(resident)
-    assert client.get("/beheer/moderatie").status_code == 403
-
-
-def test_moderation_page_sends_visitors_to_log_in(client):
-    response = client.get("/beheer/moderatie")
-    assert response.status_code == 302 and "/inloggen" in response.location
-
-
-def test_decision_form_publishes_an_idea(db, staff_client, make_proposal):
-    idea = make_proposal(status=Status.SUBMITTED)
-    token = form_token(staff_client.get("/beheer/moderatie"))
-    response = staff_client.post(
-        f"/beheer/moderatie/ideeen/{idea.id}", data={"csrf_token": token, "decision": "publish"}
-    )
-    assert response.status_code == 302 and response.location.endswith("/beheer/moderatie")
-    assert fresh(db, Proposal, idea.id).status == Status.PUBLISHED
-
-
-def test_decision_form_without_a_reason_shows_the_error(db, staff_client, make_proposal):
-    idea = make_proposal(status=Status.SUBMITTED)
-    token = form_token(staff_client.get("/beheer/moderatie"))
-    response = staff_client.post(
-        f"/beheer/moderatie/ideeen/{idea.id}", data={"csrf_token": token, "decision": "reject"}
-    )
-    assert response.status_code == 422
-    assert f'id="reason-proposal-{idea.id}-error"' in response.get_data(as_text=True)
-    assert fresh(db, Proposal, idea.id).status == Status.SUBMITTED
-
-
-def test_decision_form_without_a_decision_shows_the_error(staff_client, make_proposal):
-    idea = make_proposal(status=Status.SUBMITTED)
-    token = form_token(staff_client.get("/beheer/moderatie"))
-    response = staff_client.post(f"/beheer/moderatie/ideeen/{idea.id}", data={"csrf_token": token})
-    assert response.status_code == 422
-    assert f'id="decision-proposal-{idea.id}-error"' in response.get_data(as_text=True)
-
-
-def test_decision_form_hides_a_comment(db, staff_client, make_proposal, make_comment):
-    comment = make_comment(make_proposal())
-    token = form_token(staff_client.get("/beheer/moderatie"))
-    staff_client.post(
-        f"/beheer/moderatie/reacties/{comment.id}",
-        data={"csrf_token": token, "decision": "hide", "reason": "Kwetsend"},
-    )
-    assert fresh(db, Comment, comment.id).status == CommentStatus.HIDDEN
-
-
-def test_decision_form_without_csrf_token_is_refused(db, staff_client, make_proposal):
-    idea = make_proposal(status=Status.SUBMITTED)
-    response = staff_client.post(
-        f"/beheer/moderatie/ideeen/{idea.id}", data={"decision": "publish"}
-    )
-    assert response.status_code == 400
-    assert fresh(db, Proposal, idea.id).status == Status.SUBMITTED
-
-
-def test_decision_form_of_another_neighbourhood_is_refused(
-    db, client, login, outsider, make_proposal
-):
-    idea = make_proposal(status=Status.SUBMITTED)
-    login(outsider)
-    token = form_token(client.get("/beheer/moderatie"))
-    response = client.post(
-        f"/beheer/moderatie/ideeen/{idea.id}", data={"csrf_token": token, "decision": "publish"}
-    )
-    assert response.status_code == 403
-    assert fresh(db, Proposal, idea.id).status == Status.SUBMITTED
-
-
-def test_log_page_shows_decisions(staff, staff_client, staff_api, make_proposal):
-    idea = make_proposal(status=Status.SUBMITTED, title="Bloembakken")
-    _decide(staff_api, "proposals", idea.id, "reject", "Geen <b>budget</b>")
-    html = staff_client.get("/beheer/moderatie/logboek").get_data(as_text=True)
-    assert "Bloembakken" in html and staff.display_name in html
-    assert "Geen &lt;b&gt;budget&lt;/b&gt;" in html
-
-
-def test_log_page_refuses_residents(client, login, resident):
-    login(resident)
-    assert client.get("/beheer/moderatie/logboek").status_code == 403
-
-
 def test_flags_are_settled_not_deleted(db, api_as, staff_api, flaggers, make_proposal):
     idea = make_proposal()
     _flag_all(api_as, flaggers, idea=idea)
-    _decide(staff_api, "proposals", idea.id, "restore")
+    decide(staff_api, "proposals", idea.id, "restore")
     assert helpers.count_rows(db, Flag, Flag.proposal_id == idea.id) == 3

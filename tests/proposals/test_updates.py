@@ -11,12 +11,6 @@ from tests.conftest import problem
 from tests.proposals.discussion_helpers import fresh, received
 
 
-@pytest.fixture
-def staff_api(api_as, staff):
-    """An API client of a staff member who manages every neighbourhood."""
-    return api_as(staff)
-
-
 def _post(client, idea, **data):
     return client.post(f"/proposals/{idea.id}/updates", json={"body": "Het werk begint.", **data})
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -41,7 +42,9 @@ def show(round_id: int):
 def _round_form(voting_round=None) -> RoundForm:
     form = RoundForm(obj=voting_round, neighbourhoods=_managed())
     if request.method == "GET" and voting_round is None:
-        start = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        local = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        tomorrow = datetime.now(local).date() + timedelta(days=1)
+        start = datetime.combine(tomorrow, time(9), tzinfo=local)  # tomorrow, 09:00 Dutch time
         form.submission_opens_at.process_data(start)
         form.submission_closes_at.process_data(start + timedelta(weeks=4))
         form.voting_opens_at.process_data(start + timedelta(weeks=5))
