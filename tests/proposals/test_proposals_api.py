@@ -306,3 +306,16 @@ def test_follow_and_unfollow(api_as, make_resident, make_proposal, db):
 def test_nobody_follows_what_they_cannot_see(api_as, make_resident, make_proposal):
     draft = make_proposal(Status.DRAFT)
     problem(api_as(make_resident()).put(f"/proposals/{draft.id}/follow"), 404)
+
+
+def test_submitting_tells_listeners_after_commit(resident_api, make_proposal, resident):
+    from app.core.signals import proposal_status_changed
+    from tests.proposals.discussion_helpers import received
+
+    draft = make_proposal(Status.DRAFT)
+    with received(proposal_status_changed) as changes:
+        resident_api.post(f"/proposals/{draft.id}/submit")
+        resident_api.post(f"/proposals/{draft.id}/submit")  # refused: nothing to tell
+    assert changes == [
+        {"proposal_id": draft.id, "old": "draft", "new": "submitted", "actor_id": resident.id}
+    ]

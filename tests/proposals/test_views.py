@@ -237,3 +237,14 @@ def test_staff_close_a_finished_round(client, login, staff, make_round, make_pro
     db.session.expire_all()
     assert db.session.get(Round, ended.id).closed_at is not None
     assert db.session.get(Proposal, idea.id).status == Status.SELECTED
+
+
+def test_the_detail_page_shows_the_edit_history(client, api_as, resident, make_proposal, staff):
+    submitted = make_proposal(Status.SUBMITTED, title="Bankjes bij de speeltuin")
+    api_as(resident).patch(f"/proposals/{submitted.id}", json={"title": "Drie bankjes graag"})
+    api_as(staff).post(
+        f"/moderation/proposals/{submitted.id}/decision", json={"decision": "publish"}
+    )
+    page = client.get(f"/ideeen/{submitted.id}").get_data(as_text=True)
+    assert "Drie bankjes graag" in page
+    assert "1 eerdere versie" in page and "Bankjes bij de speeltuin" in page
