@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -164,6 +165,15 @@ def write_intent(enabled: bool = True) -> Iterator[None]:
         yield
     finally:
         _write_intent.reset(token)
+
+
+def insert_unless_present(session: Session, model: type, **values):
+    """Return INSERT … ON CONFLICT DO NOTHING for the session's database (SQLite, PostgreSQL).
+
+    The unique keys decide what "present" means; add .returning() to learn whether it inserted.
+    """
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).values(**values).on_conflict_do_nothing()
 
 
 def read_outside_transaction(session: Session, statement):

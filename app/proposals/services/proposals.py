@@ -6,12 +6,11 @@ from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import Select, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from app.accounts.models import User
 from app.core.api import paginate
-from app.core.db import utcnow
+from app.core.db import insert_unless_present, utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.core.signals import emit_after_commit, proposal_status_changed
 from app.neighbourhoods.models import Complex, Neighbourhood
@@ -310,11 +309,11 @@ def withdraw_proposal(session: Session, author: User, proposal: Proposal) -> Pro
 def follow(session: Session, user: User, proposal: Proposal) -> None:
     """Follow an idea (again following is fine)."""
     check_can_view(session, user, proposal)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Follow).values(
-        user_id=user.id, proposal_id=proposal.id, created_at=utcnow()
+    session.execute(
+        insert_unless_present(
+            session, Follow, user_id=user.id, proposal_id=proposal.id, created_at=utcnow()
+        )
     )
-    session.execute(statement.on_conflict_do_nothing())
 
 
 def unfollow(session: Session, user: User, proposal: Proposal) -> None:

@@ -15,11 +15,10 @@ from datetime import datetime
 
 from flask_babel import gettext, ngettext
 from sqlalchemy import ColumnElement, case, delete, func, literal, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.core.db import utcnow
+from app.core.db import insert_unless_present, utcnow
 from app.core.errors import Conflict, Forbidden
 from app.neighbourhoods.models import Household
 from app.proposals.models import Proposal, Round, Status, Vote, VoteStyle, VoteUnit
@@ -189,19 +188,17 @@ def _summary(user, voting_round, proposal, vote, state: BallotState, count, adde
 
 def _insert(session: Session, proposal: Proposal, voting_round: Round, ballot: str, user: User):
     """Insert the vote unless the ballot has one on this idea already; return it or None."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     now = utcnow()
     row = session.execute(
-        dialect.insert(Vote)
-        .values(
+        insert_unless_present(
+            session,
+            Vote,
             proposal_id=proposal.id,
             round_id=voting_round.id,
             ballot=ballot,
             user_id=user.id,
             created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["proposal_id", "ballot"])
-        .returning(Vote.id)
+        ).returning(Vote.id)
     ).first()
     if row is None:
         return None
