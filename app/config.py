@@ -60,6 +60,9 @@ class Config:
     RESET_LIMIT_PER_ACCOUNT = "5/hour"
     VERIFY_LIMIT_PER_USER = "10/hour"
     VERIFY_LIMIT_PER_IP = "30/hour"
+    IDEA_LIMIT_PER_USER = "20/hour"
+    COMMENT_LIMIT_PER_USER = "60/hour"
+    FLAG_LIMIT_PER_USER = "30/hour"
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"

@@ -11,6 +11,7 @@ from app.accounts.auth import current_viewer, require_login, require_staff, staf
 from app.core.api import PageQuerySchema, page_schema
 from app.core.db import commit
 from app.extensions import db
+from app.proposals.limits import comments_per_user, flags_per_user
 from app.proposals.schemas import discussion as schemas
 from app.proposals.services import comments, moderation, moderation_queue, updates
 from app.proposals.services.proposals import get_proposal
@@ -52,6 +53,7 @@ def list_comments(page, proposal_id):
 
 @blp.post(f"{PROPOSAL}/comments")
 @login_required
+@comments_per_user
 @blp.arguments(schemas.CommentCreateSchema)
 @blp.response(201, schemas.CommentSchema)
 def post_comment(data, proposal_id):
@@ -89,6 +91,7 @@ def delete_comment(comment_id):
 
 @blp.post(f"{PROPOSAL}/flag")
 @login_required
+@flags_per_user
 @blp.arguments(schemas.FlagCreateSchema)
 @blp.response(201, schemas.FlagSchema, description="Your report was recorded")
 @blp.alt_response(200, schema=schemas.FlagSchema, description="You had already reported it")
@@ -103,6 +106,7 @@ def flag_proposal(data, proposal_id):
 
 @blp.post(f"{COMMENT}/flag")
 @login_required
+@flags_per_user
 @blp.arguments(schemas.FlagCreateSchema)
 @blp.response(201, schemas.FlagSchema, description="Your report was recorded")
 @blp.alt_response(200, schema=schemas.FlagSchema, description="You had already reported it")

@@ -10,6 +10,7 @@ from app.core.api import page_schema
 from app.core.cache import VisitorCache
 from app.core.db import commit
 from app.extensions import db
+from app.proposals.limits import ideas_per_user
 from app.proposals.schemas import proposals as schemas
 from app.proposals.services import proposals as services
 from app.proposals.services import votes
@@ -39,6 +40,7 @@ def list_proposals(query):
 
 @blp.post("/proposals")
 @login_required
+@ideas_per_user
 @blp.arguments(schemas.ProposalCreateSchema)
 @blp.response(201, schemas.ProposalSchema)
 def create_proposal(data):

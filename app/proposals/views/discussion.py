@@ -15,6 +15,7 @@ from app.extensions import db
 from app.neighbourhoods.permissions import can_manage
 from app.proposals import forms_discussion as forms
 from app.proposals.lifecycle import STATUS_LABELS
+from app.proposals.limits import comments_per_user, flags_per_user
 from app.proposals.models import Status
 from app.proposals.services import comments, moderation, moderation_queue, updates
 from app.proposals.services.proposals import get_proposal
@@ -78,6 +79,7 @@ def _refused(form, proposal_id: int, anchor: str = "reacties"):
 
 @blueprint.post(f"{IDEA}/reacties")
 @login_required
+@comments_per_user
 def post_comment(proposal_id: int):
     """Post a reaction, or a reply to one."""
     user, form = require_login(), forms.CommentForm()
@@ -135,6 +137,7 @@ def _report(form, action: Callable, proposal_id: int, anchor: str):
 
 @blueprint.post(f"{COMMENT}/melden")
 @login_required
+@flags_per_user
 def flag_comment(comment_id: int):
     """Report a reaction."""
     user, form = require_login(), forms.FlagForm()
@@ -149,6 +152,7 @@ def flag_comment(comment_id: int):
 
 @blueprint.post(f"{IDEA}/melden")
 @login_required
+@flags_per_user
 def flag_proposal(proposal_id: int):
     """Report an idea."""
     user, form = require_login(), forms.FlagForm()

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.neighbourhoods.models import Neighbourhood
 from app.proposals.forms import ProposalForm
 from app.proposals.lifecycle import ROLE_LABELS, STATUS_LABELS
+from app.proposals.limits import ideas_per_user
 from app.proposals.models import Proposal
 from app.proposals.schemas.proposals import ProposalQuerySchema
 from app.proposals.services import comments, updates, votes
@@ -88,6 +89,7 @@ def _form(proposal: Proposal | None = None) -> ProposalForm:
 
 @blueprint.route("/ideeen/nieuw", methods=["GET", "POST"])
 @login_required
+@ideas_per_user
 def create():
     """Write a new idea; it is saved as a draft to check before sending it in."""
     form = _form()
