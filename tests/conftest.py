@@ -341,3 +341,20 @@ def assign(db) -> Callable[..., None]:
         commit(db.session)
 
     return do
+
+
+@pytest.fixture
+def limited(app, make_app) -> Iterator[Callable[..., Flask]]:
+    """Build an app with rate limits on (after the default app: the limiter follows the last)."""
+    contexts = []
+
+    def build(**limits) -> Flask:
+        limited_app = make_app(RATELIMIT_ENABLED=True, **limits)
+        context = limited_app.app_context()
+        context.push()
+        contexts.append(context)
+        return limited_app
+
+    yield build
+    for context in reversed(contexts):
+        context.pop()

@@ -1,30 +1,10 @@
 """Rate limits on login, registration and reset requests (Flask-Limiter, in-memory storage)."""
 
-from collections.abc import Callable, Iterator
-
-import pytest
 from flask import Flask
 
 from tests.conftest import PASSWORD, ApiClient, form_token, problem
 
 WRONG = "bijna goed maar niet helemaal"
-
-
-@pytest.fixture
-def limited(app, make_app) -> Iterator[Callable[..., Flask]]:
-    """Build an app with rate limits on (after the default app: the limiter follows the last)."""
-    contexts = []
-
-    def build(**limits) -> Flask:
-        limited_app = make_app(RATELIMIT_ENABLED=True, **limits)
-        context = limited_app.app_context()
-        context.push()
-        contexts.append(context)
-        return limited_app
-
-    yield build
-    for context in reversed(contexts):
-        context.pop()
 
 
 def client_of(app: Flask, address: str = "127.0.0.1") -> ApiClient:

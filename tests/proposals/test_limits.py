@@ -1,8 +1,5 @@
 """Writing ideas, comments and flags is rate-limited per person, across the API and the pages."""
 
-from collections.abc import Callable, Iterator
-
-import pytest
 from flask import Flask
 
 from tests.conftest import ApiClient, form_token, problem
@@ -13,23 +10,6 @@ IDEA = {
     "theme": "samen",
     "neighbourhood": "korte-akkeren",
 }
-
-
-@pytest.fixture
-def limited(app, make_app) -> Iterator[Callable[..., Flask]]:
-    """Build an app with rate limits on (after the default app: the limiter follows the last)."""
-    contexts = []
-
-    def build(**limits) -> Flask:
-        limited_app = make_app(RATELIMIT_ENABLED=True, **limits)
-        context = limited_app.app_context()
-        context.push()
-        contexts.append(context)
-        return limited_app
-
-    yield build
-    for context in reversed(contexts):
-        context.pop()
 
 
 def logged_in(app: Flask, user) -> ApiClient:

@@ -16,7 +16,7 @@ from app.core.errors import Conflict, NotFound, RuleViolation
 from app.neighbourhoods.models import Neighbourhood
 from app.neighbourhoods.services import get_neighbourhood
 from app.proposals.lifecycle import Actor
-from app.proposals.models import Proposal, Round, Status, VoteStyle, VoteUnit
+from app.proposals.models import PUBLIC_STATUSES, Proposal, Round, Status, VoteStyle, VoteUnit
 from app.proposals.permissions import check_can_moderate
 from app.proposals.services.proposals import change_status
 from app.proposals.services.votes import tally
@@ -150,15 +150,7 @@ def _ranked(session: Session, voting_round: Round, counts: dict[int, int]) -> li
     candidates = session.scalars(
         select(Proposal).where(
             Proposal.round_id == voting_round.id,
-            Proposal.status.in_(
-                (
-                    Status.PUBLISHED,
-                    Status.SELECTED,
-                    Status.NOT_SELECTED,
-                    Status.IN_PROGRESS,
-                    Status.COMPLETED,
-                )
-            ),
+            Proposal.status.in_(PUBLIC_STATUSES),
         )
     )
     return sorted(
