@@ -295,6 +295,7 @@ def bench_backend(name: str, url: str) -> dict:
              getter("/__bare")),
             ("bare route inside the app (hooks)", None, [Client(port) for _ in range(CLIENTS)],
              getter("/__hooks")),
+            ("the same, logged in (loads the user)", None, members, getter("/__hooks")),
             ("list popular, 20, anonymous", LIST_TARGET, [Client(port) for _ in range(CLIENTS)],
              getter(base)),
             ("list popular, 20, logged in", LIST_TARGET, members, getter(base)),
@@ -345,8 +346,12 @@ def _print_tables(name: str, results: list, again: dict, queries: list) -> None:
             f"{label:<38}{r['rps']:>8.0f}{r['p50']:>8.1f}{r['p95']:>8.1f}{ratio:>9.2f}"
             f"{wanted:>8}  {verdict:<6}{r['rps'] / in_app:>9.2f}  {statuses}"
         )
-    first, deep = results[2][2]["rps"], results[4][2]["rps"]
+    first, deep = results[3][2]["rps"], results[5][2]["rps"]
     print("vs hooks: against the bare route inside the app, which pays for its request hooks only")
+    print(
+        "logged in: the bare route in the app for a logged-in resident, which also reads the "
+        "session and loads the user; every logged-in endpoint pays this"
+    )
     print(f"deep page vs first page: {deep / first:.2f}")
     print(
         f"\nSQL statements per list request on {name} "

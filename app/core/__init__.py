@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.core import assets, pages, pwa
+from app.core import assets, idempotency, pages, pwa, uploads  # noqa: F401  (models)
 from app.core.errors import register_error_handlers
 from app.core.i18n import init_i18n
 from app.core.jobs import init_jobs
