@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,10 +34,11 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
-    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")  # empty: maps without tiles, no third party
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
     TRUSTED_PROXIES = 0  # reverse proxies in front that set X-Forwarded-For/-Proto/-Host
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # a whole request: five phone photos with room to spare
     MAX_JSON_BYTES = 1024 * 1024  # a 5000-row household import is about 300 kB
 
     SESSION_COOKIE_NAME = "leefbaar_session"
@@ -77,6 +79,19 @@ class Config:
 
     PASSWORD_RESET_MAX_AGE = 3600
     INVITE_CODE_DAYS = 90
+
+    # Photos (app/core/uploads.py, storage.py): local disk by default, or S3-compatible storage.
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    STORAGE_LOCAL_ROOT = os.environ.get("STORAGE_LOCAL_ROOT")  # default: <instance>/uploads
+    STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET")
+    STORAGE_S3_ENDPOINT_URL = os.environ.get("STORAGE_S3_ENDPOINT_URL")  # unset: AWS itself
+    STORAGE_S3_REGION = os.environ.get("STORAGE_S3_REGION")
+    STORAGE_S3_ACCESS_KEY_ID = os.environ.get("STORAGE_S3_ACCESS_KEY_ID")
+    STORAGE_S3_SECRET_ACCESS_KEY = os.environ.get("STORAGE_S3_SECRET_ACCESS_KEY")
+    STORAGE_S3_PREFIX = os.environ.get("STORAGE_S3_PREFIX", "")
+    UPLOAD_MAX_FILE_BYTES = int(os.environ.get("UPLOAD_MAX_FILE_BYTES", str(20 * 1024 * 1024)))
+    UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", "40000000"))
+    UPLOAD_DAILY_QUOTA = int(os.environ.get("UPLOAD_DAILY_QUOTA", "60"))  # photos per person
 
     JOBS_IMMEDIATE = False
     # Serve anonymous lists from a per-process cache emptied on every relevant commit.
@@ -122,6 +137,9 @@ class TestingConfig(Config):
     PASSWORD_HASHING = "fast"  # noqa: S105  (profile name; tests only, see accounts/passwords)
     MAIL_SERVER = None
     SERVER_NAME = None
+    # Never the real instance/uploads; tests that look at files pass their own tmp_path.
+    STORAGE_BACKEND = "local"
+    STORAGE_LOCAL_ROOT = str(Path(tempfile.gettempdir()) / "leefbaar-test-uploads")
 
     @classmethod
     def prepare(cls) -> None:

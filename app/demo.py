@@ -13,6 +13,7 @@ from app.extensions import db
 from app.neighbourhoods import services as neighbourhoods
 from app.neighbourhoods.models import Household
 from app.proposals.demo import seed_proposals
+from app.reports.catalogue import seed_categories
 
 DEMO_PASSWORD = "leefbaar-demo-2026"  # noqa: S105  (printed for the demo; not a real secret)
 DEMO_USERS = (
@@ -111,6 +112,7 @@ def seed_demo() -> list[str]:
     issued = neighbourhoods.issue_invite_code(session, admin, first_home)
     neighbourhoods.verify_household(session, resident, issued.code)
     seed_proposals(session, users["medewerker@demo.leefbaar.nl"], resident)
+    seed_categories(session)
     spare = neighbourhoods.issue_invite_code(
         session, admin, session.scalars(select(Household).order_by(Household.id.desc())).first()
     )

@@ -4,4 +4,6 @@ FEATURES = (
     "app.accounts",
     "app.neighbourhoods",
     "app.proposals",
+    "app.reports",
+    "app.open311",
 )

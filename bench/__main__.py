@@ -1,10 +1,14 @@
-"""Run the benchmarks: python -m bench [foundation] [proposals] (all of them when none is named)."""
+"""Run the benchmarks: python -m bench [foundation] [proposals] [photos] (all when none named)."""
 
 import sys
 
-from bench import foundation, proposals
+from bench import foundation, photos, proposals
 
-BENCHMARKS = {"foundation": foundation.main, "proposals": proposals.main}
+BENCHMARKS = {
+    "foundation": foundation.main,
+    "proposals": proposals.main,
+    "photos": photos.main,
+}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHMARKS)

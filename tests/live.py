@@ -7,6 +7,7 @@ import json
 import threading
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable
 
 from tests.conftest import PASSWORD
@@ -35,6 +36,36 @@ class Browser:
             method=method,
             headers={"Content-Type": "application/json", "X-CSRFToken": self.token},
         )
+        return self._open(request)
+
+    def send_form(
+        self, path: str, fields: dict[str, str], files: list[tuple[str, str, bytes]]
+    ) -> tuple[int, dict]:
+        """POST a multipart form: fields, and files as (field, filename, bytes)."""
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in fields.items():
+            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            parts.append(f"{head}{value}\r\n".encode())
+        for name, filename, data in files:
+            head = (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+            )
+            parts.append(head.encode() + data + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        request = urllib.request.Request(  # noqa: S310  (http://127.0.0.1, our test server)
+            self.base_url + path,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "X-CSRFToken": self.token,
+            },
+        )
+        return self._open(request)
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, dict]:
         try:
             with self.opener.open(request, timeout=60) as response:
                 return response.status, _json(response.read())

@@ -48,15 +48,21 @@ def end_session() -> None:
     session.clear()
 
 
+def _guard(check: Callable[[], User]) -> Callable[[Callable], Callable]:
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            check()
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
 def staff_required(view: Callable) -> Callable:
     """Allow a view only to staff and admins (401 for visitors, 403 for residents)."""
-
-    @functools.wraps(view)
-    def guarded(*args, **kwargs):
-        require_staff()
-        return view(*args, **kwargs)
-
-    return guarded
+    return _guard(require_staff)(view)
 
 
 def require_login() -> User:

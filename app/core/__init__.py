@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.core import assets, idempotency, pages, pwa, uploads  # noqa: F401  (models)
+from app.core import assets, idempotency, media, pages, pwa, uploads  # noqa: F401  (models)
 from app.core.errors import register_error_handlers
 from app.core.i18n import init_i18n
 from app.core.jobs import init_jobs
@@ -27,3 +27,4 @@ def init_core(app: Flask) -> None:
     assets.init_assets(app)
     app.register_blueprint(pwa.blueprint)
     app.register_blueprint(pages.blueprint)
+    media.init_media(app)

@@ -32,9 +32,34 @@ class ProblemSchema(Schema):
 
 
 class LeefbaarApi(Api):
-    """Api whose errors are problem documents, handled by app.core.errors."""
+    """Api whose errors are problem documents, and whose OpenAPI document is built when read.
+
+    Documenting the views (apispec resolving every schema) took about half of create_app();
+    the routes are registered at once, their documentation the first time `spec` is read
+    (GET /api/v1/openapi.json, the API reference page).
+    """
 
     ERROR_SCHEMA = ProblemSchema
+
+    @property
+    def spec(self):
+        """Return the OpenAPI spec, with every blueprint registered so far documented in it."""
+        pending, self._pending_docs = self._pending_docs, []
+        for app, blueprint, name, parameters in pending:
+            blueprint.register_views_in_doc(self, app, self._spec, name=name, parameters=parameters)
+            self._spec.tag({"name": name, "description": blueprint.description})
+        return self._spec
+
+    @spec.setter
+    def spec(self, value) -> None:
+        self._spec, self._pending_docs = value, []
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        """Register a blueprint's routes now and its documentation when the spec is read."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._pending_docs.append((self._app, blp, name, parameters))
 
     def _register_error_handlers(self):
         """Leave error handling to app.core.errors, which knows HTML from API requests."""
@@ -80,12 +105,14 @@ def _cursor_signer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="page-cursor")
 
 
-def _encode_cursor(values: Sequence[Any]) -> str:
+def encode_cursor(values: Sequence[Any]) -> str:
+    """Return an opaque page cursor holding the sort key values of the last item."""
     # Signed, so the values we bind into the next query are always the ones we produced.
     return _cursor_signer().dumps(list(values))
 
 
-def _decode_cursor(cursor: str, size: int) -> list[Any]:
+def decode_cursor(cursor: str, size: int) -> list[Any]:
+    """Return the values of a cursor made by encode_cursor, or raise RuleViolation."""
     try:
         values = _cursor_signer().loads(cursor)
     except BadData:
@@ -113,12 +140,12 @@ def paginate(
     """
     query = query.order_by(*(key.desc() for key in keys) if descending else keys)
     if cursor:
-        after = tuple_(*_decode_cursor(cursor, len(keys)))
+        after = tuple_(*decode_cursor(cursor, len(keys)))
         query = query.where(tuple_(*keys) < after if descending else tuple_(*keys) > after)
     rows = list(session.scalars(query.limit(limit + 1)))
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = _encode_cursor([getattr(last, key.key) for key in keys])
+        next_cursor = encode_cursor([getattr(last, key.key) for key in keys])
     return {"items": rows, "next_cursor": next_cursor}

@@ -12,10 +12,16 @@ from app.core.assets import static_url, static_version
 
 blueprint = Blueprint("pwa", __name__)
 
-# Files the service worker precaches so the shell opens offline.
+# Files the service worker precaches so the shell opens offline. The outbox and the report form's
+# modules are here so that a saved /melden still works offline after an update of the app (the
+# worker then finds a file by its name when the page names an older version).
 SHELL_FILES = (
     "pwa/app.css",
     "pwa/app.js",
+    "pwa/outbox.js",
+    "pwa/outbox-page.js",
+    "pwa/reports.js",
+    "pwa/map.js",
     "pwa/icons/icon-192.png",
     "pwa/icons/icon-512.png",
     "pwa/icons/icon-maskable-512.png",

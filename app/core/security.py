@@ -143,7 +143,9 @@ def _security_headers(response):
         if request.args.get("v"):
             headers["Cache-Control"] = "public, max-age=31536000, immutable"
     elif current_user and current_user.is_authenticated:
-        headers["Cache-Control"] = "no-store"
+        # Personal pages are never stored; a view that knows better (a public photo, a
+        # library file) has said so itself.
+        headers.setdefault("Cache-Control", "no-store")
         headers["Vary"] = "Cookie"
     return response
 

@@ -21,3 +21,7 @@ content_hidden = leefbaar_signals.signal("content-hidden")
 def emit_after_commit(session: Session, signal, **payload) -> None:
     """Send the signal once the current transaction commits; a rollback drops it."""
     on_commit(session, lambda: signal.send(None, **payload))
+
+
+report_submitted = leefbaar_signals.signal("report-submitted")
+report_status_changed = leefbaar_signals.signal("report-status-changed")

@@ -1,4 +1,8 @@
-/* Leefbaar service worker: precached shell, fresh pages with an offline copy. */
+/* Leefbaar service worker: precached shell, fresh pages with an offline copy, the outbox. */
+// The offline outbox (self.LeefbaarOutbox), shared with the pages; a classic script, because this
+// worker is registered as one.
+importScripts("{{ static_url('pwa/outbox.js') }}");
+
 const VERSION = "{{ version }}";
 const SHELL_CACHE = `shell-${VERSION}`;
 const PAGE_CACHE = "pages";
@@ -32,6 +36,16 @@ self.addEventListener("message", (event) => {
   if (event.data.type === "SKIP_WAITING") self.skipWaiting();
   // Sent when someone logs in or out: saved pages belong to the previous person.
   if (event.data.type === "CLEAR_PAGES") event.waitUntil(caches.delete(PAGE_CACHE));
+});
+
+// Background Sync: send the reports waiting in the outbox once there is a connection, also
+// when no page is open. A rejected promise makes the browser try again later (with back-off);
+// on its last chance we give up quietly, and the pages send when they open or come online.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== self.LeefbaarOutbox.SYNC_TAG) return;
+  event.waitUntil(self.LeefbaarOutbox.send().then(({ retry }) => {
+    if (retry && !event.lastChance) throw new Error("Outbox: not everything was sent, try again later");
+  }));
 });
 
 async function rememberPage(request, response, viewer) {

@@ -9,44 +9,13 @@ import pytest
 
 from app.accounts.models import User
 from app.core.db import commit, utcnow
-from app.neighbourhoods.models import Household, Neighbourhood
+from app.neighbourhoods.models import Neighbourhood
 from app.proposals.lifecycle import Actor
 from app.proposals.models import Proposal, Round, Status
 from app.proposals.services import proposals as proposal_services
 from app.proposals.services import rounds as round_services
 
 DAY = timedelta(days=1)
-
-
-@pytest.fixture
-def wijk(make_neighbourhood) -> Neighbourhood:
-    """The neighbourhood most tests happen in."""
-    return make_neighbourhood("Korte Akkeren")
-
-
-@pytest.fixture
-def staff(make_user) -> User:
-    """A staff member who manages every neighbourhood."""
-    return make_user("staff", email="staff@example.com")
-
-
-@pytest.fixture
-def make_resident(make_user, make_household, wijk) -> Callable[..., User]:
-    """Create a verified resident with a home of their own in a neighbourhood (default: wijk)."""
-
-    def create(
-        neighbourhood: Neighbourhood | None = None, household: Household | None = None, **kw
-    ) -> User:
-        home = household or make_household(neighbourhood or wijk)
-        return make_user("resident", household=home, **kw)
-
-    return create
-
-
-@pytest.fixture
-def resident(make_resident) -> User:
-    """A verified resident of wijk."""
-    return make_resident(email="resident@example.com")
 
 
 @pytest.fixture
@@ -105,18 +74,6 @@ def make_proposal(db, staff, resident, wijk) -> Callable[..., Proposal]:
         return proposal
 
     return create
-
-
-@pytest.fixture
-def api_as(make_api) -> Callable[[User], object]:
-    """Return a new API client logged in as the given user."""
-
-    def log_in(user: User):
-        client = make_api()
-        assert client.login(user.email).status_code == 200
-        return client
-
-    return log_in
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from app.core.db import commit, utcnow
 from app.proposals.models import Status
 from app.proposals.services import comments
+from tests.conftest import matrix_mismatches
 
 ROLES = ("visitor", "newcomer", "neighbour", "author", "outsider", "other_staff", "staff", "admin")
 NEW_ROUND = {
@@ -98,20 +99,7 @@ MATRIX = [
 
 
 @pytest.fixture
-def make_world(
-    db,
-    api,
-    api_as,
-    make_user,
-    make_resident,
-    make_neighbourhood,
-    assign,
-    staff,
-    admin,
-    resident,
-    make_round,
-    make_proposal,
-):
+def make_world(db, matrix_client, make_neighbourhood, resident, make_round, make_proposal):
     """Build one role's client, a round with open voting, a published and a submitted idea."""
 
     def build(role: str):
@@ -121,22 +109,9 @@ def make_world(
         submitted = make_proposal(Status.SUBMITTED)
         comment = comments.post_comment(db.session, resident, published, "Ik doe mee")
         commit(db.session)
-        users = {
-            "newcomer": lambda: make_user("resident"),
-            "neighbour": make_resident,
-            "author": lambda: resident,
-            "outsider": lambda: make_resident(other),
-            "other_staff": lambda: _assigned(make_user("staff"), other),
-            "staff": lambda: staff,
-            "admin": lambda: admin,
-        }
-        client = api if role == "visitor" else api_as(users[role]())
+        client = matrix_client(role, other)
         ids = {"p": published.id, "s": submitted.id, "r": voting_round.id, "c": comment.id}
         return client, ids
-
-    def _assigned(user, neighbourhood):
-        assign(user, neighbourhood)
-        return user
 
     return build
 
@@ -144,9 +119,5 @@ def make_world(
 @pytest.mark.parametrize("role", ROLES)
 def test_role_matrix(make_world, role):
     client, ids = make_world(role)
-    wrong = []
-    for method, path, body, expected in MATRIX:  # in order: the last rows change state
-        response = client.request(method, path.format(**ids), json=body)
-        if response.status_code != expected.get(role, expected["*"]):
-            wrong.append((method, path, response.status_code, response.get_json()))
+    wrong = matrix_mismatches(client, MATRIX, ids, role)
     assert not wrong, wrong

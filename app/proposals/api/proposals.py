@@ -9,6 +9,7 @@ from app.accounts.auth import current_viewer, require_login
 from app.core.api import page_schema
 from app.core.cache import VisitorCache
 from app.core.db import commit
+from app.core.idempotency import complete, idempotent
 from app.extensions import db
 from app.proposals.limits import ideas_per_user
 from app.proposals.schemas import proposals as schemas
@@ -43,9 +44,11 @@ def list_proposals(query):
 @ideas_per_user
 @blp.arguments(schemas.ProposalCreateSchema)
 @blp.response(201, schemas.ProposalSchema)
+@idempotent("proposal", replay=_load)  # innermost: a replay is dumped like a first answer
 def create_proposal(data):
     """Write a new idea; it is saved as a draft until submitted."""
     proposal = services.create_proposal(db.session, require_login(), data)
+    complete(db.session, proposal.id)
     commit(db.session)
     return proposal
 

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, literal, literal_column, or_, select, t
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.core.api import _decode_cursor, _encode_cursor, paginate
+from app.core.api import decode_cursor, encode_cursor, paginate
 from app.proposals.models import (
     PUBLIC_STATUSES,
     Comment,
@@ -106,14 +106,14 @@ def _queue_page(session: Session, staff: User, cursor: str | None, limit: int):
     keys = (queue.c.since, queue.c.kind, queue.c.id)
     query = select(queue).order_by(*keys)
     if cursor:
-        since, kind, item_id = _decode_cursor(cursor, 3)
+        since, kind, item_id = decode_cursor(cursor, 3)
         after = (literal(datetime.fromisoformat(since), queue.c.since.type), kind, item_id)
         query = query.where(tuple_(*keys) > tuple_(*after))
     rows = session.execute(query.limit(limit + 1)).all()
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]
-    return rows[:limit], _encode_cursor([last.since.isoformat(), last.kind, last.id])
+    return rows[:limit], encode_cursor([last.since.isoformat(), last.kind, last.id])
 
 
 def moderation_queue(

@@ -1,0 +1,1 @@
+"""Report use cases: categories, writing and finding reports, and the staff workflow."""
