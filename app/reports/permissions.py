@@ -19,8 +19,16 @@ def can_handle(session: Session, user: User | None, report: Report) -> bool:
         return False
     if user.is_admin:
         return True
-    assigned = assigned_ids(session, user)
+    assigned = _assigned(session, user)
     return not assigned or report.neighbourhood_id in assigned
+
+
+def _assigned(session: Session, user: User) -> set[int]:
+    """Return the staff member's neighbourhoods, looked up once per session (a list asks often)."""
+    cache = session.info.setdefault("assigned_neighbourhoods", {})
+    if user.id not in cache:
+        cache[user.id] = assigned_ids(session, user)
+    return cache[user.id]
 
 
 def can_view(session: Session, viewer: User | None, report: Report) -> bool:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import gettext
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.accounts.models import Role, User
 from app.core.api import decode_cursor, encode_cursor
@@ -21,7 +21,11 @@ MAX_BULK = 100  # reports per bulk change: a page of the queue, with room to spa
 
 
 def _filtered(staff: User, filters: dict):
-    query = select(Report).where(handled_clause(staff))
+    query = (
+        select(Report)
+        .where(handled_clause(staff))
+        .options(selectinload(Report.neighbourhood), selectinload(Report.assignee))
+    )
     if filters.get("status"):
         query = query.where(Report.status.in_(filters["status"]))
     elif filters.get("open_only", True):

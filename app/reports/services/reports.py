@@ -149,9 +149,17 @@ def get_report(session: Session, viewer: User | None, report_id: int, *, lock=Fa
     return report
 
 
+def _page_loading(viewer: User | None) -> list:
+    """Load what a page of reports shows in one query each, not one per report."""
+    options = [selectinload(Report.neighbourhood)]
+    if viewer is not None and viewer.is_staff:
+        options.append(selectinload(Report.reporter))  # staff see who reported
+    return options
+
+
 def list_reports(session: Session, viewer: User | None, filters: dict, cursor, limit) -> dict:
     """Return a page of reports the viewer may see, newest first."""
-    query = select(Report).where(visible_clause(viewer))
+    query = select(Report).where(visible_clause(viewer)).options(*_page_loading(viewer))
     if filters.get("mine"):
         if viewer is None:
             return {"items": [], "next_cursor": None}
@@ -186,7 +194,9 @@ def nearby_reports(session: Session, lat: float, lon: float, code: str) -> list[
     dlat = radius / 111_320
     dlon = radius / (111_320 * max(math.cos(math.radians(lat)), 0.01))
     candidates = session.scalars(
-        select(Report).where(
+        select(Report)
+        .options(selectinload(Report.neighbourhood))
+        .where(
             Report.category_id == category.id,
             Report.private.is_(False),
             Report.status.not_in(CLOSED),
