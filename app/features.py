@@ -4,6 +4,7 @@ FEATURES = (
     "app.accounts",
     "app.neighbourhoods",
     "app.proposals",
+    "app.volunteering",
     "app.reports",
     "app.open311",
 )

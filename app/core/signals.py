@@ -25,3 +25,10 @@ def emit_after_commit(session: Session, signal, **payload) -> None:
 
 report_submitted = leefbaar_signals.signal("report-submitted")
 report_status_changed = leefbaar_signals.signal("report-status-changed")
+
+volunteer_signed_up = leefbaar_signals.signal("volunteer-signed-up")
+volunteer_promoted = leefbaar_signals.signal("volunteer-promoted")
+volunteer_waitlisted = leefbaar_signals.signal("volunteer-waitlisted")
+shift_changed = leefbaar_signals.signal("shift-changed")
+shift_cancelled = leefbaar_signals.signal("shift-cancelled")
+shift_reminder_due = leefbaar_signals.signal("shift-reminder-due")

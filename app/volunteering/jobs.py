@@ -1,0 +1,1 @@
+"""Placeholder: reminders are added this session."""

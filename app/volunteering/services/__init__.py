@@ -1,0 +1,1 @@
+"""Use cases of volunteering: activities, shifts, signups, attendance, calendars."""
