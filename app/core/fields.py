@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from marshmallow import fields
 
 
@@ -26,3 +28,8 @@ class StrictInteger(fields.Integer):
         if isinstance(value, bool):
             raise self.make_error("invalid")
         return super()._validated(value)
+
+
+def moment(**kwargs) -> fields.AwareDateTime:
+    """Return an ISO 8601 date-time field; a time without a zone is taken as UTC."""
+    return fields.AwareDateTime(default_timezone=UTC, **kwargs)

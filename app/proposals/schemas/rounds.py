@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from app.core.api import PageQuerySchema
 from app.core.db import utcnow
 from app.core.fields import StrictInteger, Trimmed
+from app.core.fields import moment as _moment
 from app.proposals.models import VoteStyle, VoteUnit
 from app.proposals.schemas.proposals import MAX_BUDGET_CENTS
-
-
-def _moment(**kwargs):
-    return fields.AwareDateTime(default_timezone=UTC, **kwargs)
 
 
 class RoundUpdateSchema(Schema):

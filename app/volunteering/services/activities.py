@@ -16,8 +16,9 @@ from app.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.neighbourhoods.models import Neighbourhood
 from app.neighbourhoods.services import get_neighbourhood
 from app.volunteering import permissions
-from app.volunteering.models import Activity, ActivityStatus
+from app.volunteering.models import Activity, ActivityStatus, SignupStatus
 from app.volunteering.services.shifts import cancel_shift_now, new_shift, take_place
+from app.volunteering.services.signups import my_signups_by_shift, waitlist_position
 
 # The moves an organiser may make with an activity's status.
 MOVES = {
@@ -170,7 +171,9 @@ def list_activities(
     session: Session, viewer: User | None, filters: dict[str, Any], *, limit: int = 20
 ) -> dict:
     """Return a page of activities that have not ended, soonest first."""
-    query = _filtered(session, viewer, filters).options(selectinload(Activity.shifts))
+    query = _filtered(session, viewer, filters).options(
+        selectinload(Activity.shifts), selectinload(Activity.organisers)
+    )
     query = query.order_by(Activity.starts_at, Activity.id)
     if cursor := filters.get("cursor"):
         starts, activity_id = decode_cursor(cursor, 2)
@@ -184,4 +187,24 @@ def list_activities(
     if len(rows) > limit:
         rows = rows[:limit]
         next_cursor = encode_cursor([rows[-1].starts_at.isoformat(), rows[-1].id])
+    annotate(session, viewer, rows)
     return {"items": rows, "next_cursor": next_cursor}
+
+
+def annotate(session: Session, viewer: User | None, activities: list[Activity]) -> None:
+    """Set what the viewer may do and their own signups on activities (one query for all)."""
+    shifts = [shift for activity in activities for shift in activity.shifts]
+    mine = my_signups_by_shift(session, viewer, [shift.id for shift in shifts])
+    for activity in activities:
+        activity.can_organise = permissions.can_organise(session, viewer, activity)
+    for shift in shifts:
+        signup = mine.get(shift.id)
+        if signup is None or signup.status == SignupStatus.CANCELLED:
+            shift.my_signup = None
+            continue
+        shift.my_signup = {
+            "status": signup.status,
+            "waitlist_position": waitlist_position(session, signup),
+            "checked_in_at": signup.checked_in_at,
+            "attendance": signup.attendance,
+        }

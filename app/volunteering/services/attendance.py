@@ -27,7 +27,12 @@ def attendees(session: Session, organiser: User, shift: Shift) -> list[Signup]:
         .options(joinedload(Signup.user))
         .order_by(Signup.status, Signup.queue_number)
     )
-    return list(rows)
+    waiting = 0
+    listed = list(rows)
+    for signup in listed:  # in queue order: the waitlist's places follow from it
+        waiting += signup.status == SignupStatus.WAITLISTED
+        signup.waitlist_position = waiting if signup.status == SignupStatus.WAITLISTED else None
+    return listed
 
 
 def _confirmed_signup(session: Session, shift: Shift, user_id: int) -> Signup:

@@ -147,6 +147,13 @@ def waitlist_position(session: Session, signup: Signup) -> int | None:
     return ahead + 1
 
 
+def with_positions(session: Session, rows: list[Signup]) -> list[Signup]:
+    """Set waitlist_position on each signup (None unless it waits) and return them."""
+    for signup in rows:
+        signup.waitlist_position = waitlist_position(session, signup)
+    return rows
+
+
 def my_signups_by_shift(session: Session, user: User | None, shift_ids: list[int]) -> dict:
     """Return the viewer's signups on these shifts, keyed by shift id (one query)."""
     if user is None or not shift_ids:
