@@ -14,6 +14,7 @@ from app.neighbourhoods import services as neighbourhoods
 from app.neighbourhoods.models import Household
 from app.proposals.demo import seed_proposals
 from app.reports.catalogue import seed_categories
+from app.volunteering.demo import seed_activities
 
 DEMO_PASSWORD = "leefbaar-demo-2026"  # noqa: S105  (printed for the demo; not a real secret)
 DEMO_USERS = (
@@ -111,7 +112,9 @@ def seed_demo() -> list[str]:
     resident = users["bewoner@demo.leefbaar.nl"]
     issued = neighbourhoods.issue_invite_code(session, admin, first_home)
     neighbourhoods.verify_household(session, resident, issued.code)
-    seed_proposals(session, users["medewerker@demo.leefbaar.nl"], resident)
+    staff = users["medewerker@demo.leefbaar.nl"]
+    selected_idea = seed_proposals(session, staff, resident)
+    seed_activities(session, staff, resident, users["buur@demo.leefbaar.nl"], selected_idea)
     seed_categories(session)
     spare = neighbourhoods.issue_invite_code(
         session, admin, session.scalars(select(Household).order_by(Household.id.desc())).first()

@@ -44,8 +44,11 @@ DEMO_IDEAS = (
 )
 
 
-def seed_proposals(session: Session, staff: User, resident: User) -> None:
-    """Create a round with open voting in the resident's neighbourhood and some ideas."""
+def seed_proposals(session: Session, staff: User, resident: User) -> int:
+    """Create a round with open voting in the resident's neighbourhood and some ideas.
+
+    Returns the id of the idea that was selected to be carried out.
+    """
     now = utcnow()
     neighbourhood = resident.household.neighbourhood
     voting_round = rounds.create_round(
@@ -92,3 +95,4 @@ def seed_proposals(session: Session, staff: User, resident: User) -> None:
         done,
         {"body": "Gekozen! De gemeente levert de plantjes.", "progress": 40, "status": "selected"},
     )
+    return done.id
