@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, url_for
+from flask import Response
 from flask_login import login_required
 from marshmallow import Schema, fields, validate
 
@@ -10,7 +10,6 @@ from app.accounts.auth import current_viewer, require_login
 from app.core.db import commit
 from app.extensions import db
 from app.volunteering.api import ACTIVITY, blp
-from app.volunteering.models import CalendarFeed
 from app.volunteering.services import calendar, tokens
 
 ICS = {
@@ -42,14 +41,6 @@ def _ics(file: calendar.CalendarFile) -> Response:
     return response
 
 
-def _address(feed: CalendarFeed | None) -> dict:
-    if feed is None or not feed.active:
-        return {"active": False, "url": None, "webcal_url": None}
-    path = url_for("volunteering_api.personal_calendar", token=tokens.calendar_token(feed))
-    url = calendar.public_url(path)
-    return {"active": True, "url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}
-
-
 @blp.get(f"{ACTIVITY}.ics")
 @blp.response(200, **ICS)
 def activity_calendar(activity_id):
@@ -75,7 +66,7 @@ def personal_calendar(query):
 @blp.response(200, CalendarAddressSchema)
 def calendar_address():
     """Show one's private calendar address, if it is switched on."""
-    return _address(tokens.calendar_feed(db.session, require_login()))
+    return calendar.feed_address(tokens.calendar_feed(db.session, require_login()))
 
 
 @blp.post("/me/calendar")
@@ -85,7 +76,7 @@ def renew_calendar_address():
     """Make a new private calendar address; an earlier address stops working."""
     feed = tokens.renew_calendar(db.session, require_login())
     commit(db.session)
-    return _address(feed)
+    return calendar.feed_address(feed)
 
 
 @blp.delete("/me/calendar")

@@ -91,7 +91,9 @@ def check_in(data, shift_id):
     """Check a confirmed volunteer in, by user id or by their QR code (its organisers)."""
     user = require_login()
     shift = _shift(shift_id, user)
-    volunteer_id = data.get("user_id") or tokens.volunteer_from_pass(data["code"])
+    volunteer_id = (
+        data["user_id"] if "user_id" in data else tokens.volunteer_from_pass(data["code"])
+    )
     signup = attendance.check_in(db.session, user, shift, volunteer_id)
     commit(db.session)
     return _with_position(signup)

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Row, Select, exists, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from app.accounts.models import User
 from app.core.api import decode_cursor, encode_cursor
 from app.core.db import Base, utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, RuleViolation
-from app.neighbourhoods.models import Neighbourhood
+from app.neighbourhoods.models import Neighbourhood, staff_assignments
 from app.neighbourhoods.services import get_neighbourhood
 from app.volunteering import permissions
-from app.volunteering.models import Activity, ActivityStatus, SignupStatus
+from app.volunteering.models import Activity, ActivityStatus, SignupStatus, activity_organisers
 from app.volunteering.services.shifts import cancel_shift_now, new_shift, take_place
 from app.volunteering.services.signups import my_signups_by_shift, waitlist_position
 
@@ -208,3 +209,41 @@ def annotate(session: Session, viewer: User | None, activities: list[Activity]) 
             "checked_in_at": signup.checked_in_at,
             "attendance": signup.attendance,
         }
+
+
+def selected_ideas(
+    session: Session,
+    *,
+    neighbourhood_ids: Iterable[int] | None = None,
+    ids: Iterable[int] | None = None,
+) -> list[Row]:
+    """Return the selected ideas activities may help carry out: (id, title, neighbourhood_id)."""
+    proposals = Base.metadata.tables["proposals"]
+    query = select(proposals.c.id, proposals.c.title, proposals.c.neighbourhood_id).where(
+        proposals.c.status.in_(SELECTED_IDEA_STATUSES)
+    )
+    if neighbourhood_ids is not None:
+        query = query.where(proposals.c.neighbourhood_id.in_(list(neighbourhood_ids)))
+    if ids is not None:
+        query = query.where(proposals.c.id.in_(list(ids)))
+    return list(session.execute(query.order_by(proposals.c.id.desc()).limit(200)))
+
+
+def organised_activities(
+    session: Session, user: User, since: datetime, *, limit: int = 50
+) -> list[Activity]:
+    """Return the activities the user runs (staff: of their neighbourhoods) ending after since."""
+    query = select(Activity).where(Activity.ends_at >= since)
+    if not user.is_admin:
+        named = select(activity_organisers.c.activity_id).where(
+            activity_organisers.c.user_id == user.id
+        )
+        runs = Activity.id.in_(named)
+        if user.is_staff:
+            mine = select(staff_assignments.c.neighbourhood_id).where(
+                staff_assignments.c.user_id == user.id
+            )
+            runs = or_(runs, ~exists(mine), Activity.neighbourhood_id.in_(mine))
+        query = query.where(runs)
+    query = query.options(selectinload(Activity.shifts)).order_by(Activity.starts_at, Activity.id)
+    return list(session.scalars(query.limit(limit)))

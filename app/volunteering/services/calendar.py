@@ -14,7 +14,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import force_locale, gettext
 from icalendar import Calendar, Event, vDuration
 from sqlalchemy import select
@@ -23,7 +23,15 @@ from sqlalchemy.orm import Session, contains_eager
 from app.accounts.models import User
 from app.core.db import utcnow
 from app.neighbourhoods.services import slugify
-from app.volunteering.models import Activity, ActivityStatus, Shift, Signup, SignupStatus
+from app.volunteering.models import (
+    Activity,
+    ActivityStatus,
+    CalendarFeed,
+    Shift,
+    Signup,
+    SignupStatus,
+)
+from app.volunteering.services import tokens
 from app.volunteering.services.activities import get_activity
 
 PRODID = "-//Leefbaar//Volunteering//EN"
@@ -140,3 +148,12 @@ def personal_calendar(session: Session, user: User) -> CalendarFile:
         name = gettext("My volunteering (Leefbaar)")
         data = _calendar(name, f"volunteer-{user.id}@{_host()}", feed_shifts(session, user))
     return CalendarFile("leefbaar-volunteering.ics", data)
+
+
+def feed_address(feed: CalendarFeed | None) -> dict:
+    """Return the private calendar address (https and webcal), or that it is switched off."""
+    if feed is None or not feed.active:
+        return {"active": False, "url": None, "webcal_url": None}
+    path = url_for("volunteering_api.personal_calendar", token=tokens.calendar_token(feed))
+    url = public_url(path)
+    return {"active": True, "url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}

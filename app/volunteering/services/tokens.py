@@ -30,7 +30,7 @@ def volunteer_from_pass(token: str) -> int:
         user_id = None
     if not isinstance(user_id, int):
         message = gettext("This code is not a volunteer's check-in code.")
-        raise RuleViolation(message, errors={"token": [message]})
+        raise RuleViolation(message, errors={"code": [message]})
     return user_id
 
 
