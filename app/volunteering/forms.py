@@ -33,6 +33,7 @@ from app.accounts.services import find_user_by_email
 from app.core.forms import REQUIRED
 from app.core.themes import THEME_LABELS
 from app.extensions import db
+from app.volunteering.schemas import MAX_CAPACITY, PLACES_RANGE
 
 STATUS_LABELS = {
     "draft": _l("Draft: only the organisers see it"),
@@ -69,7 +70,11 @@ class ShiftFields(Form):
     day = DateField(_l("Date"), [Optional()])
     start = TimeField(_l("From"), [Optional()])
     end = TimeField(_l("Until"), [Optional()])  # before the start: the next day (see the page)
-    capacity = IntegerField(_l("Places"), [Optional(), NumberRange(min=1, max=1000)], default=None)
+    capacity = IntegerField(
+        _l("Places"),
+        [Optional(), NumberRange(min=1, max=MAX_CAPACITY, message=PLACES_RANGE)],
+        default=None,
+    )
     task = StringField(
         _l("Task (optional)"),
         [Optional(), Length(max=120)],

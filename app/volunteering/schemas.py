@@ -13,15 +13,11 @@ from app.volunteering.models import ActivityStatus
 THEMES = validate.OneOf([t.value for t in Theme], error=_l("Choose one of the five themes."))
 MAX_SHIFTS = 50
 MAX_CAPACITY = 10_000
+PLACES_RANGE = _l("Give a number of places from 1 to 10,000.")
 
 
 def _capacity(**kwargs) -> StrictInteger:
-    return StrictInteger(
-        validate=validate.Range(
-            1, MAX_CAPACITY, error=_l("Give a number of places from 1 to 10,000.")
-        ),
-        **kwargs,
-    )
+    return StrictInteger(validate=validate.Range(1, MAX_CAPACITY, error=PLACES_RANGE), **kwargs)
 
 
 class ShiftUpdateSchema(Schema):
@@ -93,7 +89,7 @@ class ActivityQuerySchema(PageQuerySchema):
 
     neighbourhood = fields.String(validate=validate.Length(1, 80))
     theme = fields.String(validate=THEMES)
-    proposal = StrictInteger()
+    proposal = fields.Integer()  # from the query string: "12" is how a number arrives
     from_ = moment(data_key="from")
     to = moment()
 

@@ -92,7 +92,7 @@ def test_a_full_shift_shows_its_waitlist(visitor, db, make_activity, make_reside
     join(db, make_resident(), activity.shifts[0])
     join(db, make_resident(), activity.shifts[0])
     text = visitor.get(f"/activiteiten/{activity.id}").get_data(as_text=True)
-    assert "Full — waitlist 1" in text
+    assert "Full — 1 on the waitlist" in text
 
 
 def test_drafts_are_not_found_for_outsiders(visitor, client, login, make_activity, volunteer):

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, Select, exists, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
@@ -27,6 +28,12 @@ MOVES = {
     ActivityStatus.PUBLISHED: {ActivityStatus.CANCELLED, ActivityStatus.COMPLETED},
     ActivityStatus.CANCELLED: set(),
     ActivityStatus.COMPLETED: set(),
+}
+STATUS_NAMES = {
+    ActivityStatus.DRAFT: _l("draft"),
+    ActivityStatus.PUBLISHED: _l("published"),
+    ActivityStatus.CANCELLED: _l("cancelled"),
+    ActivityStatus.COMPLETED: _l("completed"),
 }
 SELECTED_IDEA_STATUSES = ("selected", "in_progress", "completed")
 
@@ -141,8 +148,8 @@ def update_activity(
 def _move(session: Session, activity: Activity, status: ActivityStatus) -> None:
     if status not in MOVES[ActivityStatus(activity.status)]:
         message = gettext("An activity cannot go from “%(old)s” to “%(new)s”.") % {
-            "old": activity.status,
-            "new": status,
+            "old": STATUS_NAMES[ActivityStatus(activity.status)],
+            "new": STATUS_NAMES[status],
         }
         raise Conflict(message, errors={"status": [message]})
     activity.status = status

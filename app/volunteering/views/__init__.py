@@ -7,7 +7,6 @@ from datetime import datetime
 from flask import Blueprint, Flask, url_for
 from flask_babel import format_datetime, format_decimal, gettext, to_user_timezone
 from flask_babel import lazy_gettext as _l
-from werkzeug.routing import BuildError
 
 from app.core.assets import add_nav_item, add_slot, add_staff_link
 from app.core.themes import THEME_LABELS
@@ -28,15 +27,13 @@ def when(starts_at: datetime, ends_at: datetime, with_day: bool = True) -> str:
     if same_day and not with_day:
         return f"{start}\u2013{end}"
     day = format_datetime(starts_at, "EEEE d MMMM")
+    day = day[:1].upper() + day[1:]  # Dutch weekdays are lower case; this starts a line
     return gettext("%(day)s, %(start)s\u2013%(end)s", day=day, start=start, end=end)
 
 
 def activity_ics_url(activity_id: int) -> str:
     """Return the address of an activity's calendar file (the calendar API's route)."""
-    try:
-        return url_for("volunteering_api.activity_calendar", activity_id=activity_id)
-    except BuildError:  # the calendar API is not registered: its documented address
-        return f"/api/v1/activities/{activity_id}.ics"
+    return url_for("volunteering_api.activity_calendar", activity_id=activity_id)
 
 
 def init_views(app: Flask) -> None:
