@@ -68,7 +68,19 @@ def lock_shift(session: Session, shift_id: int) -> Shift:
 
 
 def get_shift(session: Session, viewer: User | None, shift_id: int, *, lock: bool = False) -> Shift:
-    """Return a shift of an activity the viewer may see, or raise NotFound."""
+    """Return a shift of an activity the viewer may see, or raise NotFound.
+
+    With lock, the activity is locked before the shift: the order in which changing the whole
+    activity takes them, so an organiser's two changes at once never deadlock (PostgreSQL).
+    """
+    if lock:
+        of_shift = select(Shift.activity_id).where(Shift.id == shift_id).scalar_subquery()
+        session.execute(
+            select(Activity)
+            .where(Activity.id == of_shift)
+            .with_for_update(of=Activity)
+            .execution_options(populate_existing=True)
+        )
     shift = lock_shift(session, shift_id) if lock else session.get(Shift, shift_id)
     if shift is None or not permissions.can_view(session, viewer, shift.activity):
         raise NotFound(gettext("This shift does not exist."))
@@ -170,7 +182,7 @@ def _back_to_waitlist(session: Session, shift: Shift, count: int) -> None:
 def promote(session: Session, shift: Shift) -> list[Signup]:
     """Confirm people from the head of a locked shift's waitlist while places are free."""
     free = min(shift.capacity - shift.confirmed_count, shift.waitlist_count)
-    if free <= 0:
+    if free <= 0 or shift.cancelled_at is not None:  # nobody gets a place on a cancelled shift
         return []
     promoted = list(
         session.scalars(

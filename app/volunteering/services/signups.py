@@ -113,6 +113,8 @@ def cancel_signup(session: Session, user: User, shift_id: int) -> Signup:
         raise NotFound(gettext("You are not signed up for this shift."))
     if shift.ends_at <= utcnow():
         raise Conflict(gettext("This shift is over; you can no longer cancel."))
+    if signup.attendance is not None:  # the organiser's record of the day stands
+        raise Conflict(gettext("Your attendance has been recorded; you can no longer cancel."))
     if signup.status == SignupStatus.CONFIRMED:
         shift.confirmed_count -= 1
     else:
