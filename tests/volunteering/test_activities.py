@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from app.core.db import utcnow
 from app.volunteering.models import Activity, Shift
 from tests.conftest import problem
 from tests.volunteering.conftest import activity_json, in_days, join, shift_data, shift_json
@@ -219,8 +222,10 @@ def test_cancelling_an_activity_cancels_its_shifts_and_tells_who_signed_up(
 
 
 @pytest.mark.parametrize("ended", ["cancelled", "completed"])
-def test_an_ended_activity_can_no_longer_change(staff_api, activity, ended):
-    staff_api.patch(f"/activities/{activity.id}", json={"status": ended})
+def test_an_ended_activity_can_no_longer_change(staff_api, make_activity, ended):
+    started = shift_data(utcnow() - timedelta(hours=1))
+    activity = make_activity(shifts=[started, shift_data(in_days(2))])
+    assert staff_api.patch(f"/activities/{activity.id}", json={"status": ended}).status_code == 200
     for changes in ({"title": "Toch wel"}, {"status": "published"}, {"status": ended}):
         problem(staff_api.patch(f"/activities/{activity.id}", json=changes), 409)
     problem(staff_api.post(f"/activities/{activity.id}/shifts", json=shift_json(in_days(5))), 409)
@@ -253,3 +258,10 @@ def test_staff_change_the_organisers(staff_api, api_as, organised, organiser, re
     former = api_as(organiser)
     assert former.get(f"/activities/{organised.id}").get_json()["can_organise"] is False
     problem(former.patch(f"/activities/{organised.id}", json={"title": "Van mij"}), 403)
+
+
+def test_an_activity_is_completed_only_once_it_has_started(staff_api, activity, db):
+    response = staff_api.patch(f"/activities/{activity.id}", json={"status": "completed"})
+    assert "status" in problem(response, 409)["errors"]
+    db.session.refresh(activity)
+    assert activity.status == "published"

@@ -155,6 +155,12 @@ def test_residents_cannot_check_anyone_in(api_as, day, db):
     assert _signup(db, shift, anna).checked_in_at is None
 
 
+def test_residents_learn_nothing_from_sending_made_up_codes(api_as, day):
+    shift, (anna, _, _) = day
+    body = {"code": "not-a-code"}
+    problem(api_as(anna).post(f"/shifts/{shift.id}/check-in", json=body), 403)
+
+
 def test_check_in_opens_twelve_hours_before_the_start(organiser_api, day, db):
     shift, (anna, _, _) = day
     shift.starts_at = utcnow() + timedelta(hours=12, minutes=5)

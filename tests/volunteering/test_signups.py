@@ -10,7 +10,7 @@ from app.core.db import commit, utcnow, write_intent
 from app.volunteering.models import Signup
 from app.volunteering.services import signups
 from tests.conftest import problem
-from tests.volunteering.conftest import in_days, join, places, shift_data
+from tests.volunteering.conftest import in_days, join, places, shift_data, under_way
 
 
 @pytest.fixture
@@ -123,9 +123,13 @@ def test_a_draft_cannot_be_joined(api_as, make_activity, resident, staff):
 
 
 @pytest.mark.parametrize("ended", ["cancelled", "completed"])
-def test_an_ended_activity_cannot_be_joined(api_as, staff, activity, shift, resident, ended):
-    api_as(staff).patch(f"/activities/{activity.id}", json={"status": ended})
-    problem(api_as(resident).post(f"/shifts/{shift.id}/signup"), 409)
+def test_an_ended_activity_cannot_be_joined(api_as, staff, make_activity, resident, ended):
+    started = shift_data(utcnow() - timedelta(hours=1))
+    activity = make_activity(shifts=[started, shift_data(in_days(2))])
+    assert (
+        api_as(staff).patch(f"/activities/{activity.id}", json={"status": ended}).status_code == 200
+    )
+    problem(api_as(resident).post(f"/shifts/{activity.shifts[1].id}/signup"), 409)
 
 
 def test_a_started_shift_cannot_be_joined(api_as, make_activity, resident, db):
@@ -227,6 +231,21 @@ def test_an_ended_shift_can_no_longer_be_given_up(api_as, resident, two_places, 
     commit(db.session)
     problem(api_as(resident).delete(f"/shifts/{two_places.id}/signup"), 409)
     assert _status(db, resident, two_places) == "confirmed"
+
+
+def test_a_shift_under_way_can_no_longer_be_given_up_nor_passed_on(
+    api_as, make_user, two_places, db
+):
+    first, second, waiting = (make_user() for _ in range(3))
+    for person in (first, second, waiting):
+        join(db, person, two_places)
+    under_way(db, two_places)
+    detail = problem(api_as(first).delete(f"/shifts/{two_places.id}/signup"), 409)["detail"]
+    assert "organiser" in detail
+    assert (_status(db, first, two_places), _status(db, waiting, two_places)) == (
+        "confirmed",
+        "waitlisted",
+    )
 
 
 def test_signing_up_again_joins_the_back_of_the_line(api_as, make_user, two_places, db):

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.volunteering import schemas
 from app.volunteering.api import SHIFT, blp
 from app.volunteering.models import Shift
-from app.volunteering.services import attendance, signups, tokens
+from app.volunteering.services import attendance, signups
 from app.volunteering.services import shifts as services
 
 
@@ -90,11 +90,11 @@ def list_attendees(shift_id):
 def check_in(data, shift_id):
     """Check a confirmed volunteer in, by user id or by their QR code (its organisers)."""
     user = require_login()
-    shift = _shift(shift_id, user)
-    volunteer_id = (
-        data["user_id"] if "user_id" in data else tokens.volunteer_from_pass(data["code"])
-    )
-    signup = attendance.check_in(db.session, user, shift, volunteer_id)
+    shift = _shift(shift_id, user, lock=True)
+    if "code" in data:
+        signup = attendance.check_in_by_code(db.session, user, shift, data["code"])
+    else:
+        signup = attendance.check_in(db.session, user, shift, data["user_id"])
     commit(db.session)
     return _with_position(signup)
 

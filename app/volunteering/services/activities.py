@@ -85,7 +85,7 @@ def _organisers(session: Session, actor: User, ids: list[int]) -> list[User]:
 def _check_location(activity: Activity) -> None:
     if (activity.lat is None) != (activity.lon is None):
         message = gettext("Give both latitude and longitude, or neither.")
-        raise RuleViolation(message, errors={"lat": [message]})
+        raise RuleViolation(message, errors={"lon": [message]})
 
 
 FIELDS = ("title", "description", "theme", "location", "lat", "lon", "requirements")
@@ -151,6 +151,9 @@ def _move(session: Session, activity: Activity, status: ActivityStatus) -> None:
             "old": STATUS_NAMES[ActivityStatus(activity.status)],
             "new": STATUS_NAMES[status],
         }
+        raise Conflict(message, errors={"status": [message]})
+    if status == ActivityStatus.COMPLETED and utcnow() < activity.starts_at:
+        message = gettext("An activity can be marked as completed once it has started.")
         raise Conflict(message, errors={"status": [message]})
     activity.status = status
     if status == ActivityStatus.CANCELLED:

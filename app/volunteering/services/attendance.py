@@ -13,6 +13,7 @@ from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound, RuleViolation
 from app.volunteering import permissions
 from app.volunteering.models import Attendance, Shift, Signup, SignupStatus
+from app.volunteering.services.tokens import volunteer_from_pass
 
 # Organisers may check people in from a while before the start (people come early).
 CHECK_IN_OPENS = timedelta(hours=12)
@@ -61,6 +62,12 @@ def check_in(session: Session, organiser: User, shift: Shift, user_id: int) -> S
         signup.checked_in_by_id = organiser.id
         session.flush()
     return signup
+
+
+def check_in_by_code(session: Session, organiser: User, shift: Shift, code: str) -> Signup:
+    """Check in the volunteer whose personal QR code the organiser scanned or typed."""
+    permissions.check_can_organise(session, organiser, shift.activity)
+    return check_in(session, organiser, shift, volunteer_from_pass(code))
 
 
 def confirm_attendance(

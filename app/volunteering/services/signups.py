@@ -111,8 +111,13 @@ def cancel_signup(session: Session, user: User, shift_id: int) -> Signup:
         if not permissions.can_view(session, user, shift.activity):
             raise NotFound(gettext("This shift does not exist."))
         raise NotFound(gettext("You are not signed up for this shift."))
-    if shift.ends_at <= utcnow():
-        raise Conflict(gettext("This shift is over; you can no longer cancel."))
+    if shift.starts_at <= utcnow():  # a place freed now would go to someone far too late
+        raise Conflict(
+            gettext(
+                "This shift has already started; you can no longer cancel. "
+                "Tell the organiser if you cannot come."
+            )
+        )
     if signup.attendance is not None:  # the organiser's record of the day stands
         raise Conflict(gettext("Your attendance has been recorded; you can no longer cancel."))
     if signup.status == SignupStatus.CONFIRMED:

@@ -13,7 +13,7 @@ from app.core.forms import run_form
 from app.extensions import db
 from app.volunteering.forms import AttendanceForm, CheckInForm
 from app.volunteering.models import Attendance, Shift, Signup, SignupStatus
-from app.volunteering.services import attendance, shifts, tokens
+from app.volunteering.services import attendance, shifts
 from app.volunteering.services.attendance import CHECK_IN_OPENS
 from app.volunteering.views import SHIFT, blueprint
 
@@ -64,11 +64,13 @@ def check_in_page(shift_id: int):
 def check_in(shift_id: int):
     """Check a volunteer in by the button next to their name, or by their code."""
     user = require_login()
-    shift = shifts.get_shift(db.session, user, shift_id)
+    shift = shifts.get_shift(db.session, user, shift_id, lock=True)
     form = CheckInForm()
 
     def act() -> Signup:
-        volunteer = form.volunteer_id() or tokens.volunteer_from_pass(form.code.data.strip())
+        volunteer = form.volunteer_id()
+        if volunteer is None:
+            return attendance.check_in_by_code(db.session, user, shift, form.code.data.strip())
         return attendance.check_in(db.session, user, shift, volunteer)
 
     if form.validate_on_submit() and (signup := run_form(form, act)):
