@@ -112,20 +112,24 @@ def organiser_neighbourhoods(session: Session, user: User) -> set[int]:
     return set(session.scalars(query.where(activity_organisers.c.user_id == user.id)))
 
 
+def organised_clause(user: User) -> ColumnElement[bool]:
+    """Return a filter that keeps the activities the user organises (in SQL), as can_organise."""
+    if user.is_admin:
+        return true()
+    named = Activity.id.in_(
+        select(activity_organisers.c.activity_id).where(activity_organisers.c.user_id == user.id)
+    )
+    if not user.is_staff:
+        return named
+    mine = select(staff_assignments.c.neighbourhood_id).where(
+        staff_assignments.c.user_id == user.id
+    )
+    return or_(named, ~exists(mine), Activity.neighbourhood_id.in_(mine))
+
+
 def visible_clause(viewer: User | None) -> ColumnElement[bool]:
     """Return a filter that keeps only the activities the viewer may see (in SQL)."""
     published = Activity.status != ActivityStatus.DRAFT
     if viewer is None:
         return published
-    if viewer.is_admin:
-        return true()
-    organised = Activity.id.in_(
-        select(activity_organisers.c.activity_id).where(activity_organisers.c.user_id == viewer.id)
-    )
-    if not viewer.is_staff:
-        return or_(published, organised)
-    mine = select(staff_assignments.c.neighbourhood_id).where(
-        staff_assignments.c.user_id == viewer.id
-    )
-    managed = or_(~exists(mine), Activity.neighbourhood_id.in_(mine))
-    return or_(published, organised, managed)
+    return or_(published, organised_clause(viewer))

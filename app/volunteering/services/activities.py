@@ -8,17 +8,17 @@ from typing import Any
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, Select, exists, or_, select, tuple_
+from sqlalchemy import Row, Select, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from app.accounts.models import User
 from app.core.api import decode_cursor, encode_cursor
 from app.core.db import Base, utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, RuleViolation
-from app.neighbourhoods.models import Neighbourhood, staff_assignments
+from app.neighbourhoods.models import Neighbourhood
 from app.neighbourhoods.services import get_neighbourhood
 from app.volunteering import permissions
-from app.volunteering.models import Activity, ActivityStatus, SignupStatus, activity_organisers
+from app.volunteering.models import Activity, ActivityStatus, SignupStatus
 from app.volunteering.services.shifts import cancel_shift_now, new_shift, take_place
 from app.volunteering.services.signups import my_signups_by_shift, waitlist_position
 
@@ -243,17 +243,6 @@ def organised_activities(
     session: Session, user: User, since: datetime, *, limit: int = 50
 ) -> list[Activity]:
     """Return the activities the user runs (staff: of their neighbourhoods) ending after since."""
-    query = select(Activity).where(Activity.ends_at >= since)
-    if not user.is_admin:
-        named = select(activity_organisers.c.activity_id).where(
-            activity_organisers.c.user_id == user.id
-        )
-        runs = Activity.id.in_(named)
-        if user.is_staff:
-            mine = select(staff_assignments.c.neighbourhood_id).where(
-                staff_assignments.c.user_id == user.id
-            )
-            runs = or_(runs, ~exists(mine), Activity.neighbourhood_id.in_(mine))
-        query = query.where(runs)
+    query = select(Activity).where(Activity.ends_at >= since, permissions.organised_clause(user))
     query = query.options(selectinload(Activity.shifts)).order_by(Activity.starts_at, Activity.id)
     return list(session.scalars(query.limit(limit)))
