@@ -38,6 +38,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     from app import core
 
     core.init_core(app)
+    _ping_idle_connections(app)
     for name in FEATURES:
         importlib.import_module(name).init_feature(app)
 
@@ -45,6 +46,16 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
 
     init_demo(app)
     return app
+
+
+def _ping_idle_connections(app: Flask) -> None:
+    """Have the database pools check connections that sat idle before they are used."""
+    from app.core.db import ping_when_idle
+    from app.extensions import db
+
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_when_idle(engine, app.config["DB_PING_AFTER_IDLE_SECONDS"])
 
 
 def _configure_logging(app: Flask) -> None:

@@ -31,7 +31,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalize_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'leefbaar.db'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Ping pooled connections idle for longer than this before use (app.core.db.ping_when_idle);
+    # pool_pre_ping would cost a round trip on every request.
+    DB_PING_AFTER_IDLE_SECONDS = 10.0
     REDIS_URL = os.environ.get("REDIS_URL")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")  # empty: maps without tiles, no third party
@@ -45,7 +48,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
-    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)  # since the last visit (sliding)
+    SESSION_REFRESH_INTERVAL = timedelta(hours=1)  # re-sign an unchanged cookie at most this often
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
     HSTS_ENABLED = False
 

@@ -1,13 +1,14 @@
-"""Run the benchmarks: python -m bench [foundation] [proposals] [photos] (all when none named)."""
+"""Run the benchmarks: python -m bench [foundation|proposals|photos|volunteering …] (or all)."""
 
 import sys
 
-from bench import foundation, photos, proposals
+from bench import foundation, photos, proposals, volunteering
 
 BENCHMARKS = {
     "foundation": foundation.main,
     "proposals": proposals.main,
     "photos": photos.main,
+    "volunteering": volunteering.main,
 }
 
 if __name__ == "__main__":

@@ -14,15 +14,12 @@ BENCH_BACKENDS (e.g. "sqlite"), BENCH_DATABASE_URL.
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import secrets
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,11 +27,8 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import Flask
-from flask_migrate import upgrade
 
-from app import create_app
 from app.accounts.models import User
-from app.config import normalize_database_url
 from app.core.db import commit, write_intent
 from app.demo import seed_demo
 from app.extensions import db
@@ -42,87 +36,39 @@ from app.neighbourhoods.models import Neighbourhood
 from app.proposals.models import Proposal, Round, Status, Vote
 from app.proposals.scale import SCALE_DOMAIN, SCALE_PASSWORD, SCALE_ROUND_TITLE, seed_scale
 from bench.client import Client, getter, hammer
+from bench.harness import (
+    CLIENTS,
+    SECONDS,
+    THREADS,
+    WARMUP,
+    WORKERS,
+    StatementCounter,
+    analyze,
+    backends,
+    log_in_all,
+    logged_in_test_client,
+    migrated_app,
+    serve,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 IDEAS = int(os.environ.get("BENCH_IDEAS", "100000"))
 VOTES = int(os.environ.get("BENCH_VOTES", "1000000"))
-SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
-WARMUP = 1.0
-CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
-THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 VOTERS = int(os.environ.get("BENCH_VOTERS", "120"))
 DEEP_PAGE = 50
 LIST_TARGET, VOTE_TARGET, MAX_QUERIES = 0.50, 0.25, 4
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 SECRET = secrets.token_hex(16)  # shared by the in-process app and gunicorn: cursors carry over
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _prepare(url: str) -> Flask:
     """Migrate a fresh database and fill it with the demo and the scale data."""
-    if url.startswith("postgresql"):
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-    app = create_app(
-        {"APP_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET}
-    )
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        with write_intent():
-            seed_demo()
-            for line in seed_scale(db.session, ideas=IDEAS, votes=VOTES):
-                print(line)
-            commit(db.session)
-        if db.engine.dialect.name == "postgresql":
-            # What autovacuum would do after the bulk load: now, not while we measure.
-            with db.engine.connect() as connection:
-                autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-                autocommit.exec_driver_sql("VACUUM ANALYZE")
+    app = migrated_app(url, SECRET)
+    with app.app_context(), write_intent():
+        seed_demo()
+        for line in seed_scale(db.session, ideas=IDEAS, votes=VOTES):
+            print(line)
+        commit(db.session)
+    analyze(app)
     return app
-
-
-def _serve(url: str, folder: Path) -> tuple[subprocess.Popen, int, Path]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "APP_CONFIG": "production",
-        "SECRET_KEY": SECRET,
-        "DATABASE_URL": url,
-        "BASE_URL": f"http://127.0.0.1:{port}",
-        "INSTANCE_PATH": str(folder),
-        # Many residents log in from one address: raise the per-address login limits.
-        "FLASK_LOGIN_LIMIT_PER_IP": "100000/minute",
-        "FLASK_LOGIN_LIMIT_PER_ACCOUNT": "100000/minute",
-    }
-    log = folder / "gunicorn.log"
-    command = [
-        sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "--workers", str(WORKERS),
-        "--threads", str(THREADS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-        "bench.wsgi:app",
-    ]  # fmt: skip
-    with log.open("wb") as output:
-        server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
-    probe = Client(port)
-    for _ in range(600):
-        try:
-            if probe.request("GET", "/__bare")[0] == 200:
-                probe.close()
-                return server, port, log
-        except OSError:
-            time.sleep(0.1)
-        if server.poll() is not None:
-            break
-    server.terminate()
-    raise RuntimeError(f"gunicorn did not start:\n{log.read_text()[-3000:]}")
 
 
 def _scale_area(app: Flask) -> tuple[str, int, int, int]:
@@ -170,29 +116,6 @@ def _vote_plan(app: Flask, round_id: int, neighbourhood_id: int, limit: int) -> 
     return plan
 
 
-def _log_in_all(port: int, emails: list[str]) -> list[Client]:
-    clients = [Client(port) for _ in emails]
-    errors: list[BaseException] = []
-
-    def work(share: list[tuple[Client, str]]) -> None:
-        for client, email in share:
-            try:
-                client.log_in(email, SCALE_PASSWORD)
-            except (RuntimeError, OSError) as error:
-                errors.append(error)
-            client.close()
-
-    pairs = list(zip(clients, emails, strict=True))
-    threads = [threading.Thread(target=work, args=(pairs[i::4],)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise RuntimeError(f"{len(errors)} logins failed, e.g. {errors[0]}")
-    return clients
-
-
 def _deep_cursor(port: int, base: str) -> str:
     client, cursor = Client(port), None
     for _ in range(DEEP_PAGE - 1):
@@ -211,23 +134,7 @@ def count_queries(app: Flask, base: str, deep: str, email: str) -> list[tuple[st
     is the work of a miss (the first visitor after a change).
     """
     app.config["VISITOR_CACHE"] = False
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
-            statements.append(statement)
-
-    anonymous, member = app.test_client(), app.test_client()
-    token = member.get("/api/v1/auth/csrf").get_json()["csrf_token"]
-    answer = member.post(
-        "/api/v1/auth/login",
-        json={"email": email, "password": SCALE_PASSWORD},
-        headers={"X-CSRFToken": token},
-    )
-    if answer.status_code != 200:
-        raise RuntimeError(f"in-process login answered {answer.status_code}")
+    anonymous, member = app.test_client(), logged_in_test_client(app, email, SCALE_PASSWORD)
     cases = [
         ("limit=1", base.replace("limit=20", "limit=1")),
         ("limit=20", base),
@@ -235,20 +142,16 @@ def count_queries(app: Flask, base: str, deep: str, email: str) -> list[tuple[st
         (f"limit=20, page {DEEP_PAGE} (cursor)", deep),
     ]
     rows = []
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
+    with StatementCounter(app) as counter:
         for label, path in cases:
             counts = []
             for client in (anonymous, member):
                 client.get(path)  # warm caches (e.g. the neighbourhood lookup) once
-                statements.clear()
-                response = client.get(path)
+                count, response = counter.measure(functools.partial(client.get, path))
+                counts.append(count)
                 if response.status_code != 200:
                     raise RuntimeError(f"GET {path} answered {response.status_code}")
-                counts.append(len(statements))
             rows.append((label, *counts))
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
     return rows
 
 
@@ -280,12 +183,13 @@ def bench_backend(name: str, url: str) -> dict:
     app = _prepare(url)
     print(f"  database ready in {time.perf_counter() - started:.0f} s")
     slug, round_id, neighbourhood_id, limit = _scale_area(app)
-    server, port, log = _serve(url, folder)
+    server = serve(url, folder, SECRET)
+    port = server.port
     try:
         base = f"/api/v1/proposals?neighbourhood={slug}&sort=popular&limit=20"
         plan = _vote_plan(app, round_id, neighbourhood_id, limit)
         started = time.perf_counter()
-        voters = _log_in_all(port, [email for email, _ in plan])
+        voters = log_in_all(port, [email for email, _ in plan], SCALE_PASSWORD)
         print(f"  {len(voters)} residents logged in in {time.perf_counter() - started:.0f} s")
         deep = base + f"&cursor={quote(_deep_cursor(port, base))}"
         queries = count_queries(app, base, deep, plan[0][0])
@@ -313,13 +217,12 @@ def bench_backend(name: str, url: str) -> dict:
         ]
         again = hammer([Client(port) for _ in range(CLIENTS)], getter("/__bare"), WARMUP, SECONDS)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
         with app.app_context():
             db.engine.dispose()
     _print_tables(name, results, again, queries)
     if any(status >= 500 for _, _, r in results for status in r["statuses"]):
-        print(f"  server errors (5xx); the end of {log}:\n{log.read_text()[-4000:]}")
+        print(f"  server errors (5xx); the end of {server.log}:\n{server.tail()}")
     else:
         shutil.rmtree(folder, ignore_errors=True)  # the SQLite file is a few hundred MB
     return {"results": results, "queries": queries}
@@ -369,16 +272,8 @@ def _print_tables(name: str, results: list, again: dict, queries: list) -> None:
 
 def main() -> None:
     """Run the scale benchmark on SQLite and, with BENCH_DATABASE_URL, on PostgreSQL."""
-    backends = [("SQLite", "")]
-    if os.environ.get("BENCH_DATABASE_URL"):
-        url = normalize_database_url(os.environ["BENCH_DATABASE_URL"])
-        if url == normalize_database_url(os.environ.get("TEST_DATABASE_URL", "")):
-            raise SystemExit("BENCH_DATABASE_URL is emptied; do not point it at the test database")
-        backends.append(("PostgreSQL", url))
-    wanted = os.environ.get("BENCH_BACKENDS", "").lower()
-    for name, url in backends:
-        if not wanted or name.lower() in wanted:
-            bench_backend(name, url)
+    for name, url in backends():
+        bench_backend(name, url)
 
 
 if __name__ == "__main__":

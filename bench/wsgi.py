@@ -7,18 +7,12 @@ else. All three are served by the same gunicorn workers: `gunicorn bench.wsgi:ap
 
 from flask import Flask
 
+from bench.harness import add_hooks_route, bare_json
 from wsgi import app as leefbaar
 
 bare = Flask("bare")
-
-
-@bare.get("/__bare")
-def bare_json() -> dict:
-    """Answer with a tiny JSON document and do nothing else."""
-    return {"ok": True}
-
-
-leefbaar.add_url_rule("/__hooks", "bench_hooks", bare_json)
+bare.add_url_rule("/__bare", "bare_json", bare_json)
+add_hooks_route(leefbaar)
 
 
 def app(environ, start_response):

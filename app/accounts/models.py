@@ -47,8 +47,9 @@ class User(UserMixin, TimestampMixin, Base):
         ForeignKey("neighbourhoods.id", ondelete="SET NULL"), index=True
     )
 
-    household: Mapped[Household | None] = relationship("Household", lazy="joined")
-    home_neighbourhood: Mapped[Neighbourhood | None] = relationship("Neighbourhood", lazy="joined")
+    # Loaded when used, not joined: every logged-in request loads its user, few need these.
+    household: Mapped[Household | None] = relationship("Household")
+    home_neighbourhood: Mapped[Neighbourhood | None] = relationship("Neighbourhood")
 
     def get_id(self) -> str:
         """Identify the user and the session generation in the login cookie."""

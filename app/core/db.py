@@ -8,10 +8,11 @@ import logging
 import math
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
@@ -37,8 +38,28 @@ NAMING_CONVENTION = {
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
+
+class _UntilCommit:
+    """A request's write intent, which holds until the request has committed.
+
+    The after-commit side effects still run with it. What the request reads afterwards for
+    its answer (objects expire on commit and load again) needs no write lock; holding it would
+    make other SQLite writers wait while this request serialises its answer.
+    """
+
+    __slots__ = ("committed",)
+
+    def __init__(self) -> None:
+        self.committed = False
+
+    def __bool__(self) -> bool:
+        return not self.committed
+
+
 # Whether the next SQLite transaction on this thread/context must take the write lock up front.
-_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+_write_intent: contextvars.ContextVar[bool | _UntilCommit] = contextvars.ContextVar(
+    "write_intent", default=False
+)
 
 
 def utcnow() -> datetime:
@@ -151,6 +172,35 @@ def _release_on_checkin(dbapi_connection, connection_record) -> None:
     _release_writer(connection_record.info)
 
 
+def ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Check that a pooled connection is alive before handing it out, if it sat idle a while.
+
+    pool_pre_ping checks on every checkout: a round trip to PostgreSQL on every request. A
+    connection that came back to the pool moments ago is alive, so only one idle for longer
+    than idle_seconds is pinged (a server restart or an idle timeout happens in such gaps).
+    A connection lost in between still fails one statement, and SQLAlchemy then drops the
+    whole pool, as after a failed ping.
+    """
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _went_idle(dbapi_connection, connection_record) -> None:
+        connection_record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, connection_record, connection_proxy) -> None:
+        idle_since = connection_record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                # The pool reconnects, and drops its other connections as the server is new.
+                raise exc.InvalidatePoolError(str(error)) from error
+            raise
+
+
 @contextlib.contextmanager
 def write_intent(enabled: bool = True) -> Iterator[None]:
     """Make transactions started inside this block take the SQLite write lock immediately.
@@ -183,8 +233,8 @@ def read_outside_transaction(session: Session, statement):
 
 
 def set_write_intent(value: bool) -> contextvars.Token:
-    """Set the write intent for the current context (used per request); return a reset token."""
-    return _write_intent.set(value)
+    """Set a request's write intent, which lasts until its commit; return a reset token."""
+    return _write_intent.set(_UntilCommit() if value else False)
 
 
 def reset_write_intent(token: contextvars.Token) -> None:
@@ -209,6 +259,9 @@ def commit(session: Session) -> None:
             callback()
         except Exception:  # the data is committed; one failed side effect must not hide that
             log.exception("After-commit side effect failed")
+    intent = _write_intent.get()
+    if isinstance(intent, _UntilCommit):
+        intent.committed = True
 
 
 @event.listens_for(Session, "after_soft_rollback")

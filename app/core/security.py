@@ -8,7 +8,9 @@ import uuid
 from collections.abc import Callable
 
 from flask import Flask, Request, current_app, g, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import (
     BadRequest,
     Forbidden,
@@ -17,7 +19,7 @@ from werkzeug.exceptions import (
 )
 
 from app.core.assets import viewer_key
-from app.core.db import reset_write_intent, set_write_intent
+from app.core.db import reset_write_intent, set_write_intent, utcnow
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 JSON_TYPES = frozenset({"application/json"})
@@ -39,6 +41,56 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Signed cookie sessions whose sliding expiry is renewed at most once per interval.
+
+    Flask re-signs a permanent session's cookie on every response to slide its expiry: a
+    signature, compression and a Set-Cookie header on every logged-in request. The cookie's
+    signed timestamp tells its age, so an unchanged cookie is re-signed only once it is older
+    than SESSION_REFRESH_INTERVAL, and on every request while old keys are still accepted
+    (SECRET_KEY_FALLBACKS), so a key rotation moves cookies to the new key as soon as before.
+    """
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Return the cookie serializer, made once per set of keys rather than per request."""
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = self._serializers.get(keys)
+        if serializer is None:
+            serializer = self._serializers[keys] = super().get_signing_serializer(app)
+        return serializer
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Read the session cookie, noting when it was signed."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        session = self.session_class(data)
+        session.signed_at = signed_at
+        return session
+
+    def should_set_cookie(self, app: Flask, session: SecureCookieSession) -> bool:
+        """Send the cookie when it changed or its expiry is due to slide."""
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        signed_at = getattr(session, "signed_at", None)
+        if signed_at is None or app.config["SECRET_KEY_FALLBACKS"]:
+            return True
+        return utcnow() - signed_at >= app.config["SESSION_REFRESH_INTERVAL"]
 
 
 class JsonRequest(Request):
@@ -151,7 +203,8 @@ def _security_headers(response):
 
 
 def init_security(app: Flask) -> None:
-    """Install the request hooks."""
+    """Install the session cookies and the request hooks."""
+    app.session_interface = SessionCookies()
     app.before_request(_begin_request)
     app.before_request(_assign_request_id)
     app.before_request(_refuse_cross_site_writes)
