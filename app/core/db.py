@@ -251,9 +251,19 @@ def on_commit(session: Session, callback: Callable[[], None]) -> None:
     session.info.setdefault("after_commit", []).append(callback)
 
 
-def commit(session: Session) -> None:
-    """Commit the unit of work, then run the side effects recorded with on_commit."""
-    session.commit()
+def commit(session: Session, *, keep_loaded: bool = False) -> None:
+    """Commit the unit of work, then run the side effects recorded with on_commit.
+
+    keep_loaded=True keeps the objects' loaded values instead of expiring them: for an answer
+    built from exactly what this transaction wrote, without reading it all back.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    expire, session.expire_on_commit = session.expire_on_commit, not keep_loaded
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
     for callback in session.info.pop("after_commit", []):
         try:
             callback()

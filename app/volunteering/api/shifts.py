@@ -59,7 +59,7 @@ def sign_up(shift_id):
     """Take a place while there is one, else join the waitlist; twice gives the same signup."""
     signup, created = signups.sign_up(db.session, require_login(), shift_id)
     _with_position(signup)
-    commit(db.session)
+    commit(db.session, keep_loaded=True)  # the answer is what was just written
     return signup, 201 if created else 200
 
 
@@ -69,7 +69,7 @@ def sign_up(shift_id):
 def cancel_signup(shift_id):
     """Give up your place or leave the waitlist; the first who waits moves up at once."""
     signup = signups.cancel_signup(db.session, require_login(), shift_id)
-    commit(db.session)
+    commit(db.session, keep_loaded=True)
     signup.waitlist_position = None
     return signup
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext, ngettext
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.accounts.models import User
 from app.core.db import utcnow
@@ -58,6 +58,7 @@ def lock_shift(session: Session, shift_id: int) -> Shift:
     query = (
         select(Shift)
         .where(Shift.id == shift_id)
+        .options(joinedload(Shift.activity))  # every caller checks the activity next
         .with_for_update(of=Shift)
         .execution_options(populate_existing=True)
     )
