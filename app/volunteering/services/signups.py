@@ -13,6 +13,7 @@ from datetime import datetime
 from flask_babel import format_datetime, gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.core.db import utcnow
@@ -77,7 +78,7 @@ def sign_up(session: Session, user: User, shift_id: int) -> tuple[Signup, bool]:
     """
     _lock_volunteer(session, user)
     shift = lock_shift(session, shift_id)
-    signup = _signup_of(session, user, shift.id)
+    signup = _signup_of(session, user, shift)
     if signup is not None and signup.status in ACTIVE:
         return signup, False
     _check_can_join(session, user, shift)
@@ -106,7 +107,7 @@ def sign_up(session: Session, user: User, shift_id: int) -> tuple[Signup, bool]:
 def cancel_signup(session: Session, user: User, shift_id: int) -> Signup:
     """Give up a place or leave the waitlist; the head of the waitlist moves up at once."""
     shift = lock_shift(session, shift_id)
-    signup = _signup_of(session, user, shift.id)
+    signup = _signup_of(session, user, shift)
     if signup is None or signup.status not in ACTIVE:
         if not permissions.can_view(session, user, shift.activity):
             raise NotFound(gettext("This shift does not exist."))
@@ -132,12 +133,15 @@ def cancel_signup(session: Session, user: User, shift_id: int) -> Signup:
     return signup
 
 
-def _signup_of(session: Session, user: User, shift_id: int) -> Signup | None:
-    return session.scalar(
+def _signup_of(session: Session, user: User, shift: Shift) -> Signup | None:
+    signup = session.scalar(
         select(Signup)
-        .where(Signup.shift_id == shift_id, Signup.user_id == user.id)
+        .where(Signup.shift_id == shift.id, Signup.user_id == user.id)
         .execution_options(populate_existing=True)
     )
+    if signup is not None:  # the locked shift it belongs to, without loading it again
+        set_committed_value(signup, "shift", shift)
+    return signup
 
 
 def waitlist_position(session: Session, signup: Signup) -> int | None:
