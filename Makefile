@@ -26,9 +26,13 @@ run: install
 	$(BIN)/flask jobs worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# pytest-xdist: one worker per CPU (`logical`), each with its own databases and folders (see
+# tests/conftest.py); PYTEST_WORKERS=0 runs in one process. PYTEST_ARGS come last and win.
+PYTEST_WORKERS ?= logical
+
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench

@@ -1,4 +1,9 @@
-"""Shared fixtures: one migrated database per backend, a fresh app per test, factories."""
+"""Shared fixtures: one migrated database per backend, a fresh app per test, factories.
+
+Under pytest-xdist (`make test` runs a worker per CPU) every worker has its own PostgreSQL database
+(`<name>_gw0`, …), its own Redis database number, and its own instance and upload folders, so
+workers never see each other's rows, keys, jobs, cache markers or photos.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,14 @@ from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from werkzeug.routing import Rule
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -33,16 +40,124 @@ from app.reports.services import reports as report_services
 HERE = (52.0115, 4.7104)
 CLOSE_BY = (52.0115, 4.71084)
 PASSWORD = "correct horse battery staple"
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", … in an xdist worker, else None
+
+
+def _worker_database_url(url: str | None) -> str | None:
+    """Return this worker's own database on the server of `url` (`test` → `test_gw0`)."""
+    if not url or not WORKER:
+        return url
+    parts = sa.engine.make_url(url)
+    return parts.set(database=f"{parts.database}_{WORKER}").render_as_string(hide_password=False)
+
+
+def _worker_redis_url(url: str | None) -> str | None:
+    """Return this worker's own Redis database number: the given one + 1 + the worker's index."""
+    if not url or not WORKER:
+        return url
+    scheme, netloc, path, query, fragment = urlsplit(url)
+    number = int(path.strip("/") or 0) + 1 + int(WORKER.removeprefix("gw"))
+    return urlunsplit((scheme, netloc, f"/{number}", query, fragment))
+
+
+# Tests read these from the environment too (tests/core/test_jobs.py, the browser outbox), so the
+# worker's own addresses go there, before any test module is imported.
+BASE_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_DATABASE_URL = _worker_database_url(BASE_DATABASE_URL)
+TEST_REDIS_URL = _worker_redis_url(os.environ.get("TEST_REDIS_URL"))
+for _name, _value in (("TEST_DATABASE_URL", TEST_DATABASE_URL), ("TEST_REDIS_URL", TEST_REDIS_URL)):
+    if _value:
+        os.environ[_name] = _value
+
+
+def _create_worker_database() -> None:
+    """Create this worker's PostgreSQL database once, next to the one TEST_DATABASE_URL names."""
+    from app.config import normalize_database_url
+
+    name = sa.engine.make_url(TEST_DATABASE_URL).database
+    engine = sa.create_engine(
+        normalize_database_url(BASE_DATABASE_URL), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with engine.connect() as connection:
+            exists = sa.text("SELECT 1 FROM pg_database WHERE datname = :name")
+            if connection.scalar(exists, {"name": name}) is None:
+                quoted = connection.dialect.identifier_preparer.quote(name)
+                connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+    finally:
+        engine.dispose()
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: no error when xdist is not installed
+def pytest_xdist_make_scheduler(config, log):
+    """Spread the tests one by one over the workers, but give all browser tests to one worker.
+
+    One Chromium at a time then runs next to the other tests, and each browser module builds its
+    live app once. (Not `--dist loadgroup` with xdist_group marks: pytest 9.2 made xdist 3.8
+    ignore those silently, pytest-dev/pytest-xdist#1386.) Another `--dist` is left to xdist.
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser" if nodeid.startswith("tests/browser/") else nodeid
+
+    return BrowserTestsTogether(config, log)
+
+
+def pytest_sessionstart(session) -> None:
+    """Give an xdist worker its own PostgreSQL database before any test or fixture needs it."""
+    if WORKER and TEST_DATABASE_URL:
+        _create_worker_database()
 
 
 def _reset_postgres(url: str) -> None:
+    """Empty the database, and let its commits return before the disk has them.
+
+    Without waiting for the disk (synchronous_commit off, for every later connection) commits
+    are just as visible and isolated; only a server crash could lose the last ones.
+    """
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         connection.execute(sa.text("DROP SCHEMA public CASCADE"))
         connection.execute(sa.text("CREATE SCHEMA public"))
+        name = connection.dialect.identifier_preparer.quote(engine.url.database)
+        connection.exec_driver_sql(f"ALTER DATABASE {name} SET synchronous_commit = off")
     engine.dispose()
+
+
+_compile_builder = Rule._compile_builder
+_builders: dict[tuple, Callable] = {}
+
+
+def _reuse_compiled_builder(self: Rule, append_unknown: bool = True) -> Callable:
+    """Compile a URL rule's url_for builder once per test process instead of once per app.
+
+    Werkzeug generates and compiles Python code for each rule of each app: two thirds of the
+    ~60 ms create_app() costs, once or more per test. The code depends only on the rule's text,
+    its parts and the names of its defaults (converters are looked up at call time through the
+    rule), so rules that agree on those get the same function. Rules with a default for one of
+    their own variables bake the converted value into the code: they are compiled as usual.
+    """
+    defaults = self.defaults or {}
+    if any(dynamic and name in defaults for dynamic, name in self._trace):
+        return _compile_builder(self, append_unknown)
+    key = (append_unknown, self.rule, tuple(self._trace), tuple(defaults))
+    builder = _builders.get(key)
+    if builder is None:
+        builder = _builders[key] = _compile_builder(self, append_unknown)
+    return builder
+
+
+Rule._compile_builder = _reuse_compiled_builder
+
+
+@pytest.fixture(scope="session")
+def instance_folder(tmp_path_factory) -> Path:
+    """The instance folder of the test apps (cache markers, uploads): one per test process."""
+    return tmp_path_factory.mktemp("instance")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -79,17 +194,24 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def make_app(database_url) -> Iterator[Callable[..., Flask]]:
+def make_app(database_url, instance_folder) -> Iterator[Callable[..., Flask]]:
     """Build apps on the test database with extra settings; tables are emptied afterwards.
 
     Flask-Limiter and huey are process-wide singletons: the app built last decides whether
     limits apply and which app runs jobs, so build the app you send requests to last.
+    The apps keep their files in this test process's own instance folder, not in instance/.
     """
     apps: list[Flask] = []
 
     def build(**settings) -> Flask:
-        config = {"APP_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url, **settings}
+        config = {
+            "APP_CONFIG": "testing",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "STORAGE_LOCAL_ROOT": str(instance_folder / "uploads"),
+            **settings,
+        }
         app = create_app(config)
+        app.instance_path = str(instance_folder)
         app.test_client_class = IsolatedClient
         apps.append(app)
         return app
@@ -112,11 +234,14 @@ RESTART_SEQUENCES = sa.text(
 
 
 def _empty_tables() -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))  # children before their parents
     with _db.engine.begin() as connection:
-        for table in reversed(_db.metadata.sorted_tables):  # children before their parents
-            connection.execute(table.delete())
-        if connection.dialect.name == "postgresql":
-            connection.execute(RESTART_SEQUENCES)
+        if connection.dialect.name == "postgresql":  # one round trip, not one per table
+            statements = [table.delete().compile(dialect=connection.dialect) for table in tables]
+            connection.exec_driver_sql("; ".join(map(str, [*statements, RESTART_SEQUENCES])))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
 
 
 @pytest.fixture

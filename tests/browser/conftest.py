@@ -41,15 +41,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="module")
-def live_app(tmp_path_factory):
+def live_app(tmp_path_factory, instance_folder):
     """An app with its own migrated SQLite database and seeded demo data."""
     folder = tmp_path_factory.mktemp("live")
     app = create_app(
         {
             "APP_CONFIG": "testing",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.db'}",
+            "STORAGE_LOCAL_ROOT": str(instance_folder / "uploads"),
         }
     )
+    app.instance_path = str(instance_folder)
     with app.app_context():
         upgrade(directory=str(MIGRATIONS))
         from app.demo import seed_demo
