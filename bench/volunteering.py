@@ -225,27 +225,66 @@ def _check_positions(answers: list[tuple[int, int, bytes]]) -> list[str]:
     ]
 
 
-def count_statements(app: Flask, shift_id: int) -> list[tuple[str, int]]:
-    """Count SQL statements of a logged-in volunteer's requests in-process (spare volunteer)."""
+IN_PROCESS_ROUNDS = 200
+
+
+def _cpu_ms(*calls) -> float:
+    """Return the CPU milliseconds of one call, averaged over IN_PROCESS_ROUNDS rounds of calls."""
+    started = time.process_time()
+    for _ in range(IN_PROCESS_ROUNDS):
+        for call in calls:
+            call()
+    return (time.process_time() - started) * 1000 / (IN_PROCESS_ROUNDS * len(calls))
+
+
+def in_process_costs(app: Flask, shift_id: int) -> list[tuple[str, int | None, float | None]]:
+    """Return (request, SQL statements, CPU ms) of a volunteer's requests, in-process.
+
+    A spare volunteer signs up and cancels in turn, so every POST makes a new signup; their
+    CPU time is the mean of the two. The bare route's CPU time is that of a bare Flask app.
+    """
     client = harness.logged_in_test_client(app, _volunteer_email(VOLUNTEERS + 1), PASSWORD)
     path = f"/api/v1/shifts/{shift_id}/signup"
-    cases = [
-        ("GET /__hooks (bare route), logged in", "GET", "/__hooks"),
-        ("POST signup (new)", "POST", path),
-        ("POST signup (again: existing)", "POST", path),
-        ("DELETE signup", "DELETE", path),
-    ]
-    token = client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
-    rows = []
+    headers = {"X-CSRFToken": client.get("/api/v1/auth/csrf").get_json()["csrf_token"]}
+    bare = Flask("bare")
+    bare.add_url_rule("/__bare", "bare_json", harness.bare_json)
+
+    def request(method: str, target: str) -> None:
+        answer = client.open(target, method=method, headers=headers)
+        if answer.status_code >= 300:
+            raise RuntimeError(f"{method} {target} answered {answer.status_code}")
+
+    hooks = functools.partial(request, "GET", "/__hooks")
+    sign_up = functools.partial(request, "POST", path)
+    cancel = functools.partial(request, "DELETE", path)
     with harness.StatementCounter(app) as counter:
-        for label, method, target in cases:
-            headers = {"X-CSRFToken": token}
-            call = functools.partial(client.open, target, method=method, headers=headers)
-            count, answer = counter.measure(call)
-            if answer.status_code >= 300:
-                raise RuntimeError(f"{method} {target} answered {answer.status_code}")
-            rows.append((label, count))
-    return rows
+        counts = [counter.measure(call)[0] for call in (hooks, sign_up, sign_up, cancel)]
+    pair = _cpu_ms(sign_up, cancel)
+    return [
+        (
+            "GET /__bare (bare Flask app)",
+            None,
+            _cpu_ms(functools.partial(bare.test_client().get, "/__bare")),
+        ),
+        ("GET /__hooks (bare route), logged in", counts[0], _cpu_ms(hooks)),
+        ("POST signup (new)", counts[1], pair),
+        ("POST signup (again: existing)", counts[2], None),
+        ("DELETE signup", counts[3], pair),
+    ]
+
+
+def ceiling(figures: dict) -> float:
+    """Return the most a signup could reach of the bare route here, if nothing ever waited.
+
+    Serving and sending the bare route costs the cores CORES / its req/s each time; of that,
+    the bare app's own CPU time is known, the rest is gunicorn, sockets and the clients. A
+    signup pays the same rest plus its own CPU time (that of PostgreSQL not even counted).
+    """
+    costs = {label: ms for label, _, ms in figures["statements"]}
+    bare_ms = costs["GET /__bare (bare Flask app)"]
+    per_request_ms = (os.cpu_count() or 1) * 1000 / figures["results"]["bare"]["rps"]
+    rest = max(per_request_ms - bare_ms, 0.0)
+    return (rest + bare_ms) / (rest + costs["POST signup (new)"])
 
 
 def _add_spare(app: Flask) -> None:
@@ -297,7 +336,7 @@ def bench_backend(name: str, url: str) -> dict:
     finally:
         server.stop()
     _add_spare(app)
-    statements = count_statements(app, shift_ids[-1])
+    statements = in_process_costs(app, shift_ids[-1])
     with app.app_context():
         db.engine.dispose()
     figures = {"results": results, "checks": checks, "statements": statements}
@@ -340,9 +379,15 @@ def _print_backend(name: str, figures: dict) -> None:
     print(f"burst outcome: {dict(outcome)}")
     for phase, problems in figures["checks"].items():
         print(f"database after {phase}: {'OK' if not problems else '; '.join(problems[:5])}")
-    print(f"SQL statements per request on {name} (in-process; BEGIN/COMMIT not counted)")
-    for label, count in figures["statements"]:
-        print(f"  {label:<40}{count:>4}")
+    print(f"\nIn-process on {name}: SQL statements (BEGIN/COMMIT not counted) and CPU ms")
+    for label, count, ms in figures["statements"]:
+        shown_count = "" if count is None else count
+        shown_ms = "" if ms is None else f"{ms:.2f}"
+        print(f"  {label:<40}{shown_count:>4}{shown_ms:>8}")
+    print(
+        f"ceiling: with no waiting at all, a signup could reach {ceiling(figures):.2f} of the "
+        f"bare route on this machine ({os.cpu_count()} cores shared by clients and server)"
+    )
 
 
 def _print_summary(figures: dict[str, dict]) -> None:
