@@ -33,7 +33,8 @@ from app.accounts.services import find_user_by_email
 from app.core.forms import REQUIRED
 from app.core.themes import THEME_LABELS
 from app.extensions import db
-from app.volunteering.schemas import MAX_CAPACITY, PLACES_RANGE
+from app.volunteering.schemas import MAX_CAPACITY, MAX_ID, PLACES_RANGE
+from app.volunteering.services.shifts import DATE_RANGE, EARLIEST, LATEST
 
 STATUS_LABELS = {
     "draft": _l("Draft: only the organisers see it"),
@@ -91,6 +92,9 @@ class ShiftFields(Form):
         valid = super().validate(extra_validators)
         if self.row_optional and self.is_empty():
             return valid
+        if self.day.data and not EARLIEST.year <= self.day.data.year < LATEST.year:
+            self.day.errors = [*self.day.errors, str(DATE_RANGE)]
+            valid = False
         for field in (self.day, self.start, self.end, self.capacity):
             if field.data is None and not field.errors:
                 field.errors = [*field.errors, str(REQUIRED.message)]
@@ -260,12 +264,15 @@ class CheckInForm(FlaskForm):
 
     def validate_code(self, field) -> None:
         """Ask for a code when no volunteer was chosen."""
-        if not (field.data or "").strip() and not (self.user_id.data or "").isdigit():
+        if not (field.data or "").strip() and self.volunteer_id() is None:
             raise ValidationError(REQUIRED.message)
 
     def volunteer_id(self) -> int | None:
         """Return the volunteer chosen by button, or None when a code was given."""
-        return int(self.user_id.data) if (self.user_id.data or "").isdigit() else None
+        text = self.user_id.data or ""
+        if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
+            return None
+        return int(text)
 
 
 class AttendanceForm(FlaskForm):

@@ -9,11 +9,27 @@ from app.core.api import PageQuerySchema
 from app.core.fields import StrictInteger, Trimmed, moment
 from app.core.themes import Theme
 from app.volunteering.models import ActivityStatus
+from app.volunteering.services.shifts import DATE_RANGE, EARLIEST, LATEST, MAX_SHIFTS
 
 THEMES = validate.OneOf([t.value for t in Theme], error=_l("Choose one of the five themes."))
-MAX_SHIFTS = 50
 MAX_CAPACITY = 10_000
 PLACES_RANGE = _l("Give a number of places from 1 to 10,000.")
+MAX_ID = 2**31 - 1  # ids are 32-bit: larger numbers name nothing (and overflow SQLite's integers)
+IDS = validate.Range(0, MAX_ID, error=_l("Unknown id."))
+PERIOD = validate.Range(EARLIEST, LATEST, error=DATE_RANGE)
+CHOICES = _l("Choose one of: {choices}.")
+
+
+def text(minimum: int | None = None, maximum: int | None = None) -> validate.Length:
+    """Return a length check of typed text, with its message in the reader's language."""
+    if minimum is None:
+        return validate.Length(max=maximum, error=_l("Write at most {max} characters."))
+    return validate.Length(minimum, maximum, error=_l("Write {min} to {max} characters."))
+
+
+def between(minimum: float, maximum: float) -> validate.Range:
+    """Return a range check of a number, with its message in the reader's language."""
+    return validate.Range(minimum, maximum, error=_l("Give a number from {min} to {max}."))
 
 
 def _capacity(**kwargs) -> StrictInteger:
@@ -26,10 +42,10 @@ class ShiftUpdateSchema(Schema):
     starts_at = moment()
     ends_at = moment()
     capacity = _capacity()
-    task = Trimmed(validate=validate.Length(max=120), metadata={"collapse": True})
+    task = Trimmed(validate=text(maximum=120), metadata={"collapse": True})
     overflow = fields.String(
         load_default="refuse",
-        validate=validate.OneOf(["refuse", "waitlist"]),
+        validate=validate.OneOf(["refuse", "waitlist"], error=CHOICES),
         metadata={"description": "what to do with confirmed volunteers beyond a lower capacity"},
     )
 
@@ -40,12 +56,12 @@ class ShiftCreateSchema(Schema):
     starts_at = moment(required=True)
     ends_at = moment(required=True)
     capacity = _capacity(required=True)
-    task = Trimmed(load_default="", validate=validate.Length(max=120), metadata={"collapse": True})
+    task = Trimmed(load_default="", validate=text(maximum=120), metadata={"collapse": True})
 
 
 def _requirements():
     return fields.List(
-        Trimmed(validate=validate.Length(1, 200)),
+        Trimmed(validate=text(1, 200)),
         validate=validate.Length(max=20, error=_l("Name at most 20 requirements.")),
     )
 
@@ -53,25 +69,32 @@ def _requirements():
 class ActivityUpdateSchema(Schema):
     """Change an activity; only the fields sent change (its organisers; organisers: staff)."""
 
-    title = Trimmed(validate=validate.Length(3, 120), metadata={"collapse": True})
-    description = Trimmed(validate=validate.Length(max=5000))
+    title = Trimmed(validate=text(3, 120), metadata={"collapse": True})
+    description = Trimmed(validate=text(maximum=5000))
     theme = fields.String(validate=THEMES)
-    location = Trimmed(validate=validate.Length(max=200), metadata={"collapse": True})
-    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
-    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    location = Trimmed(validate=text(maximum=200), metadata={"collapse": True})
+    lat = fields.Float(allow_none=True, validate=between(-90, 90))
+    lon = fields.Float(allow_none=True, validate=between(-180, 180))
     requirements = _requirements()
-    proposal = StrictInteger(allow_none=True, metadata={"description": "a selected idea"})
-    organisers = fields.List(StrictInteger(), validate=validate.Length(max=20))
-    status = fields.String(validate=validate.OneOf([s.value for s in ActivityStatus]))
+    proposal = StrictInteger(
+        allow_none=True, validate=IDS, metadata={"description": "a selected idea"}
+    )
+    organisers = fields.List(
+        StrictInteger(validate=IDS),
+        validate=validate.Length(max=20, error=_l("Name at most 20 organisers.")),
+    )
+    status = fields.String(
+        validate=validate.OneOf([s.value for s in ActivityStatus], error=CHOICES)
+    )
 
 
 class ActivityCreateSchema(ActivityUpdateSchema):
     """A new activity with its shifts (published unless status is "draft")."""
 
-    title = Trimmed(required=True, validate=validate.Length(3, 120), metadata={"collapse": True})
-    description = Trimmed(load_default="", validate=validate.Length(max=5000))
+    title = Trimmed(required=True, validate=text(3, 120), metadata={"collapse": True})
+    description = Trimmed(load_default="", validate=text(maximum=5000))
     theme = fields.String(required=True, validate=THEMES)
-    neighbourhood = fields.String(required=True, validate=validate.Length(1, 80))
+    neighbourhood = fields.String(required=True, validate=text(1, 80))
     shifts = fields.List(
         fields.Nested(ShiftCreateSchema),
         required=True,
@@ -87,11 +110,11 @@ class ActivityCreateSchema(ActivityUpdateSchema):
 class ActivityQuerySchema(PageQuerySchema):
     """Filters of the activity list (activities that have not ended, soonest first)."""
 
-    neighbourhood = fields.String(validate=validate.Length(1, 80))
+    neighbourhood = fields.String(validate=text(1, 80))
     theme = fields.String(validate=THEMES)
-    proposal = fields.Integer()  # from the query string: "12" is how a number arrives
-    from_ = moment(data_key="from")
-    to = moment()
+    proposal = fields.Integer(validate=IDS)  # from the query string: "12" is how a number arrives
+    from_ = moment(data_key="from", validate=PERIOD)
+    to = moment(validate=PERIOD)
 
     class Meta:
         ordered = True
@@ -242,8 +265,8 @@ class AttendeeSchema(Schema):
 class CheckInSchema(Schema):
     """Check a volunteer in by their user id, or by the code of their QR code."""
 
-    user_id = StrictInteger()
-    code = fields.String(validate=validate.Length(1, 200))
+    user_id = StrictInteger(validate=IDS)
+    code = fields.String(validate=text(1, 200))
 
     @validates_schema
     def _one_of(self, data, **kwargs):
@@ -254,4 +277,4 @@ class CheckInSchema(Schema):
 class AttendanceSchema(Schema):
     """Confirm who came: without a list, those who were checked in."""
 
-    attended = fields.List(StrictInteger(), validate=validate.Length(max=MAX_CAPACITY))
+    attended = fields.List(StrictInteger(validate=IDS), validate=validate.Length(max=MAX_CAPACITY))

@@ -186,3 +186,11 @@ def test_a_rolled_back_change_sends_nothing(db, staff, crowded, heard):
         db.session.rollback()
         commit(db.session)
     assert heard == []
+
+
+def test_an_activity_takes_no_more_than_fifty_shifts(staff_api, make_activity, db):
+    activity = make_activity(shifts=[shift_data(in_days(2 + n / 100)) for n in range(50)])
+    response = staff_api.post(f"/activities/{activity.id}/shifts", json=shift_json(in_days(9)))
+    assert "starts_at" in problem(response, 422)["errors"]
+    db.session.refresh(activity)
+    assert len(activity.shifts) == 50

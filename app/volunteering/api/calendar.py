@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Response
 from flask_login import login_required
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from app.accounts.auth import current_viewer, require_login
 from app.core.db import commit
 from app.extensions import db
 from app.volunteering.api import ACTIVITY, blp
+from app.volunteering.schemas import text
 from app.volunteering.services import calendar, tokens
 
 ICS = {
@@ -22,7 +23,7 @@ ICS = {
 class CalendarQuerySchema(Schema):
     """The secret of a private calendar address."""
 
-    token = fields.String(required=True, validate=validate.Length(1, 200))
+    token = fields.String(required=True, validate=text(1, 200))
 
 
 class CalendarAddressSchema(Schema):

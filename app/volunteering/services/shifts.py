@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -23,6 +24,11 @@ from app.volunteering import permissions
 from app.volunteering.models import Activity, ActivityStatus, Shift, Signup, SignupStatus
 
 MAX_SHIFT_LENGTH = timedelta(hours=24)
+MAX_SHIFTS = 50  # per activity (the API also takes at most this many at once)
+# Shifts take place in these years: far-off dates cannot be shown in Dutch time or a calendar.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+DATE_RANGE = _l("Choose a date from 2000 to 2099.")
 
 
 def new_shift(data: dict[str, Any]) -> Shift:
@@ -38,6 +44,9 @@ def new_shift(data: dict[str, Any]) -> Shift:
 
 
 def _check_times(shift: Shift) -> None:
+    if shift.starts_at < EARLIEST or shift.ends_at >= LATEST:
+        message = str(DATE_RANGE)
+        raise RuleViolation(message, errors={"starts_at": [message]})
     if shift.ends_at <= shift.starts_at:
         message = gettext("A shift must end after it starts.")
         raise RuleViolation(message, errors={"ends_at": [message]})
@@ -97,6 +106,9 @@ def add_shift(session: Session, editor: User, activity: Activity, data: dict[str
     """Add a shift to an activity (its organisers)."""
     permissions.check_can_organise(session, editor, activity)
     _check_open(activity)
+    if len(activity.shifts) >= MAX_SHIFTS:
+        message = gettext("An activity can have at most 50 shifts.")
+        raise RuleViolation(message, errors={"starts_at": [message]})
     shift = new_shift(data)
     activity.shifts.append(shift)
     take_place(activity)
