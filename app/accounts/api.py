@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, url_for
+from flask import g, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
@@ -19,6 +19,7 @@ from app.accounts.limits import (
 )
 from app.core.db import commit
 from app.core.errors import Unauthenticated
+from app.core.urls import public_url
 from app.extensions import db
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Accounts")
@@ -26,9 +27,7 @@ blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Acc
 
 def reset_link(token: str) -> str:
     """Return the page where a reset token is used, on the configured public address."""
-    # Never from the request's Host header: a forged Host would mail the token to another site.
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return base + url_for("accounts.reset_password", token=token)
+    return public_url(url_for("accounts.reset_password", token=token))
 
 
 @blp.get("/auth/csrf")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from marshmallow import fields
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
 
 
 class Trimmed(fields.String):
@@ -33,3 +34,15 @@ class StrictInteger(fields.Integer):
 def moment(**kwargs) -> fields.AwareDateTime:
     """Return an ISO 8601 date-time field; a time without a zone is taken as UTC."""
     return fields.AwareDateTime(default_timezone=UTC, **kwargs)
+
+
+def text(minimum: int | None = None, maximum: int | None = None) -> validate.Length:
+    """Return a length check of typed text, with its message in the reader's language."""
+    if minimum is None:
+        return validate.Length(max=maximum, error=_l("Write at most {max} characters."))
+    return validate.Length(minimum, maximum, error=_l("Write {min} to {max} characters."))
+
+
+def between(minimum: float, maximum: float) -> validate.Range:
+    """Return a range check of a number, with its message in the reader's language."""
+    return validate.Range(minimum, maximum, error=_l("Give a number from {min} to {max}."))

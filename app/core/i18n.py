@@ -1,6 +1,8 @@
-"""Language choice (user setting, then cookie, then Accept-Language) and library messages."""
+"""Language choice (user setting, then cookie, then Accept-Language), library messages, zone."""
 
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
@@ -63,3 +65,8 @@ def remember_language(response: Response, language: str) -> None:
         samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
+
+
+def local_zone() -> ZoneInfo:
+    """Return the time zone people here read and type times in (Europe/Amsterdam)."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])

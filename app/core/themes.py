@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 
 class Theme(enum.StrEnum):
@@ -24,3 +25,8 @@ THEME_LABELS = {
     Theme.PRETTIG: _l("Pleasant"),
     Theme.SAMEN: _l("Together"),
 }
+
+
+def theme_choices() -> list[SelectChoice]:
+    """Return the five themes as form choices."""
+    return [SelectChoice(str(theme), label) for theme, label in THEME_LABELS.items()]

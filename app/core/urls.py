@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import current_app, url_for
 
 
 def safe_next(target: str | None) -> str:
@@ -18,3 +18,12 @@ def safe_next(target: str | None) -> str:
     ):
         return target
     return url_for("pages.home")
+
+
+def public_url(path: str) -> str:
+    """Return an absolute address on the configured public site (BASE_URL).
+
+    Never built from the request's Host header: a forged Host would otherwise end up in mails
+    and calendar feeds, pointing people to another site.
+    """
+    return current_app.config["BASE_URL"].rstrip("/") + path

@@ -42,6 +42,11 @@ class IssuedCode:
     expires_at: datetime
 
 
+def list_neighbourhoods(session: Session) -> list[Neighbourhood]:
+    """Return every neighbourhood, by name."""
+    return list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+
+
 def slugify(text: str) -> str:
     """Turn a name into a URL slug: 'Oud-Zuid (Gouda)' becomes 'oud-zuid-gouda'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

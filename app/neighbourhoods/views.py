@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.accounts.auth import staff_required
 from app.core.db import commit
@@ -24,8 +23,8 @@ FIRST_DATA_LINE = 2  # line 1 of an uploaded file names the columns
 @blueprint.get("/wijken")
 def index():
     """List all neighbourhoods."""
-    neighbourhoods = db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name))
-    return render_template("neighbourhoods/index.html", neighbourhoods=list(neighbourhoods))
+    neighbourhoods = services.list_neighbourhoods(db.session)
+    return render_template("neighbourhoods/index.html", neighbourhoods=neighbourhoods)
 
 
 @blueprint.get("/wijken/<slug>")

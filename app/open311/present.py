@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 from flask_babel import gettext, ngettext
 from sqlalchemy.orm import Session
 
+from app.core.i18n import local_zone
 from app.core.themes import THEME_LABELS, Theme
 from app.core.uploads import photo_json, photos_of
 from app.open311 import services
@@ -129,8 +129,7 @@ def _address(report: Report, given: str | None) -> str | None:
 def _expected(report: Report) -> str | None:
     if report.expected_on is None or not is_open(report.status):
         return None
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return w3c(datetime.combine(report.expected_on, time(23, 59, 59), tzinfo=zone))
+    return w3c(datetime.combine(report.expected_on, time(23, 59, 59), tzinfo=local_zone()))
 
 
 def _agency(report: Report) -> str | None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -22,7 +20,8 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.core.forms import REQUIRED
-from app.core.themes import THEME_LABELS
+from app.core.i18n import local_zone
+from app.core.themes import theme_choices
 from app.proposals.models import VoteStyle, VoteUnit
 
 EURO = re.compile(r"^\s*(\d{1,8})(?:[.,](\d{1,2}))?\s*$")
@@ -60,21 +59,12 @@ class LocalDateTimeField(DateTimeLocalField):
     """A date and time as people in the Netherlands read it, stored in UTC."""
 
     def process_data(self, value):
-        self.data = value.astimezone(self._zone()).replace(tzinfo=None) if value else value
+        self.data = value.astimezone(local_zone()).replace(tzinfo=None) if value else value
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         if self.data is not None:
-            self.data = self.data.replace(tzinfo=self._zone()).astimezone(UTC)
-
-    @staticmethod
-    def _zone() -> ZoneInfo:
-        return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def theme_choices() -> list[SelectChoice]:
-    """Return the five themes as form choices."""
-    return [SelectChoice(str(theme), label) for theme, label in THEME_LABELS.items()]
+            self.data = self.data.replace(tzinfo=local_zone()).astimezone(UTC)
 
 
 class ProposalForm(FlaskForm):

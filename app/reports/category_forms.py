@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from app.core.themes import THEME_LABELS
+from app.core.themes import theme_choices
 from app.reports.models import Category
 from app.reports.services.categories import DATATYPES
 
@@ -71,9 +71,7 @@ class CategoryForm(FlaskForm):
     code = StringField(_l("Code"), description=_l("Partners use it; it cannot change later."))
     name_nl = StringField(_l("Name in Dutch"))
     name_en = StringField(_l("Name in English"))
-    theme = SelectField(
-        _l("Theme"), choices=[SelectChoice(t.value, label) for t, label in THEME_LABELS.items()]
-    )
+    theme = SelectField(_l("Theme"), choices=theme_choices())
     icon = SelectField(_l("Icon"), choices=[SelectChoice(icon, icon) for icon in ICONS])
     private = BooleanField(_l("Inside a home (only the reporter and staff see these reports)"))
     handling_days = IntegerField(_l("Expected handling time in days"), [Optional()])

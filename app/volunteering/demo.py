@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.core.db import utcnow
+from app.core.i18n import local_zone
 from app.volunteering.services import activities, signups
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def _at(days: int, hour: int, minute: int = 0) -> datetime:
     """Return a Dutch wall-clock time some days from today, as an aware datetime."""
-    day = utcnow().astimezone(AMSTERDAM).date() + timedelta(days=days)
-    return datetime.combine(day, time(hour, minute), tzinfo=AMSTERDAM)
+    zone = local_zone()
+    day = utcnow().astimezone(zone).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute), tzinfo=zone)
 
 
 def _shift(days: int, start: int, end: int, capacity: int, task: str = "") -> dict:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -31,7 +29,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.services import find_user_by_email
 from app.core.forms import REQUIRED
-from app.core.themes import THEME_LABELS
+from app.core.i18n import local_zone
+from app.core.themes import theme_choices
 from app.extensions import db
 from app.volunteering.schemas import MAX_CAPACITY, MAX_ID, PLACES_RANGE
 from app.volunteering.services.shifts import DATE_RANGE, EARLIEST, LATEST
@@ -45,14 +44,9 @@ STATUS_LABELS = {
 EMAILS = re.compile(r"[\s,;]+")
 
 
-def zone() -> ZoneInfo:
-    """Return the time zone people read and type times in (Europe/Amsterdam)."""
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
 def to_utc(day: date, moment: time) -> datetime:
     """Return a Dutch wall-clock date and time as an aware UTC datetime."""
-    return datetime.combine(day, moment, tzinfo=zone()).astimezone(UTC)
+    return datetime.combine(day, moment, tzinfo=local_zone()).astimezone(UTC)
 
 
 class CoordinateField(FloatField):
@@ -116,7 +110,10 @@ class ShiftFields(Form):
 
     def fill(self, shift) -> None:
         """Show a saved shift in Dutch time."""
-        start, end = shift.starts_at.astimezone(zone()), shift.ends_at.astimezone(zone())
+        start, end = (
+            shift.starts_at.astimezone(local_zone()),
+            shift.ends_at.astimezone(local_zone()),
+        )
         self.day.data, self.start.data, self.end.data = start.date(), start.time(), end.time()
         self.capacity.data, self.task.data = shift.capacity, shift.task
 
@@ -178,7 +175,7 @@ class ActivityForm(FlaskForm):
 
     def __init__(self, *args, ideas=(), statuses=("draft", "published"), staff=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.theme.choices = [SelectChoice(str(t), label) for t, label in THEME_LABELS.items()]
+        self.theme.choices = theme_choices()
         self.proposal.choices = [SelectChoice("", _l("None"))] + [
             SelectChoice(str(idea_id), label) for idea_id, label in ideas
         ]

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from app.core.api import PageQuerySchema
-from app.core.fields import StrictInteger, Trimmed, moment
+from app.core.fields import StrictInteger, Trimmed, between, moment, text
 from app.core.themes import Theme
 from app.volunteering.models import ActivityStatus
 from app.volunteering.services.shifts import DATE_RANGE, EARLIEST, LATEST, MAX_SHIFTS
@@ -18,18 +18,6 @@ MAX_ID = 2**31 - 1  # ids are 32-bit: larger numbers name nothing (and overflow 
 IDS = validate.Range(0, MAX_ID, error=_l("Unknown id."))
 PERIOD = validate.Range(EARLIEST, LATEST, error=DATE_RANGE)
 CHOICES = _l("Choose one of: {choices}.")
-
-
-def text(minimum: int | None = None, maximum: int | None = None) -> validate.Length:
-    """Return a length check of typed text, with its message in the reader's language."""
-    if minimum is None:
-        return validate.Length(max=maximum, error=_l("Write at most {max} characters."))
-    return validate.Length(minimum, maximum, error=_l("Write {min} to {max} characters."))
-
-
-def between(minimum: float, maximum: float) -> validate.Range:
-    """Return a range check of a number, with its message in the reader's language."""
-    return validate.Range(minimum, maximum, error=_l("Give a number from {min} to {max}."))
 
 
 def _capacity(**kwargs) -> StrictInteger:

@@ -7,7 +7,6 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from app.accounts.auth import current_viewer
 from app.core.assets import add_nav_item
@@ -17,6 +16,7 @@ from app.core.forms import ButtonForm, run_form
 from app.core.themes import THEME_LABELS
 from app.extensions import db
 from app.neighbourhoods.models import Neighbourhood
+from app.neighbourhoods.services import list_neighbourhoods
 from app.proposals.forms import ProposalForm
 from app.proposals.lifecycle import ROLE_LABELS, STATUS_LABELS
 from app.proposals.limits import ideas_per_user
@@ -49,7 +49,8 @@ def _filters() -> tuple[dict, list[str]]:
 
 
 def _neighbourhoods() -> list[Neighbourhood]:
-    return list(db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+    """Return every neighbourhood by name."""
+    return list_neighbourhoods(db.session)
 
 
 @blueprint.get("/ideeen")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from sqlalchemy import select
 
 from app.accounts.auth import current_viewer
 from app.core.errors import DomainError
@@ -11,6 +10,7 @@ from app.core.forms import ButtonForm
 from app.core.uploads import MAX_PHOTOS, photo_json, photos_of
 from app.extensions import db
 from app.neighbourhoods.models import Neighbourhood
+from app.neighbourhoods.services import list_neighbourhoods
 from app.reports import forms
 from app.reports.lifecycle import CLOSED, OPEN_STEPS, allowed_next
 from app.reports.models import Report, Status
@@ -28,7 +28,7 @@ STATUS_GROUPS = {"open": list(OPEN_STEPS), "closed": sorted(CLOSED)}
 
 def neighbourhoods() -> list[Neighbourhood]:
     """Return every neighbourhood by name."""
-    return list(db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+    return list_neighbourhoods(db.session)
 
 
 def list_filters() -> dict:

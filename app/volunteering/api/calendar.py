@@ -8,9 +8,9 @@ from marshmallow import Schema, fields
 
 from app.accounts.auth import current_viewer, require_login
 from app.core.db import commit
+from app.core.fields import text
 from app.extensions import db
 from app.volunteering.api import ACTIVITY, blp
-from app.volunteering.schemas import text
 from app.volunteering.services import calendar, tokens
 
 ICS = {

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, contains_eager
 
 from app.accounts.models import User
 from app.core.db import utcnow
+from app.core.i18n import local_zone
+from app.core.urls import public_url
 from app.neighbourhoods.services import slugify
 from app.volunteering.models import (
     Activity,
@@ -46,11 +48,6 @@ class CalendarFile(NamedTuple):
 
     filename: str
     data: bytes
-
-
-def public_url(path: str) -> str:
-    """Return an absolute address on the configured public site (never the request's Host)."""
-    return current_app.config["BASE_URL"].rstrip("/") + path
 
 
 def activity_page(activity_id: int) -> str:
@@ -97,7 +94,7 @@ def _event(shift: Shift, zone: ZoneInfo) -> Event:
 
 
 def _calendar(name: str, uid: str, shifts: Iterable[Shift]) -> bytes:
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = local_zone()
     calendar = Calendar.new(
         prodid=PRODID, name=name, method="PUBLISH", calscale="GREGORIAN", uid=uid
     )

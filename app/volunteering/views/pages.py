@@ -8,7 +8,6 @@ from itertools import groupby
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext, to_user_timezone
 from flask_login import login_required
-from sqlalchemy import select
 
 from app.accounts.auth import current_viewer, require_login
 from app.core.db import commit, utcnow
@@ -18,6 +17,7 @@ from app.core.themes import Theme
 from app.core.urls import safe_next
 from app.extensions import db
 from app.neighbourhoods.models import Neighbourhood
+from app.neighbourhoods.services import list_neighbourhoods
 from app.volunteering import permissions
 from app.volunteering.models import Activity, ActivityStatus, Shift
 from app.volunteering.services import activities as services
@@ -31,7 +31,7 @@ IDEA_STATUSES = ("selected", "in_progress")
 
 def neighbourhoods() -> list[Neighbourhood]:
     """Return every neighbourhood by name."""
-    return list(db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+    return list_neighbourhoods(db.session)
 
 
 def list_filters() -> dict:
